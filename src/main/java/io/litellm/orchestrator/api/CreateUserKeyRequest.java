@@ -1,0 +1,24 @@
+package io.litellm.orchestrator.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+
+/** Body of {@code createUserKey}; the Backstage frontend sends {@code {}}. */
+@Schema(name = "CreateUserKeyRequest")
+public record CreateUserKeyRequest(
+        @Size(min = 1, max = 255) String keyAlias,
+        @Size(max = 100) List<@Size(min = 1, max = 255) String> models,
+        @PositiveOrZero Double maxBudget,
+        @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) String budgetDuration,
+        @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) @Schema(description = "Key lifetime; unset means it never expires") String duration,
+        Map<String, Object> metadata) {
+
+    public static final CreateUserKeyRequest EMPTY = new CreateUserKeyRequest(null, null, null, null, null, null);
+}

@@ -1,0 +1,92 @@
+package io.litellm.orchestrator.client;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyResponse;
+import io.litellm.orchestrator.client.LiteLlmDtos.KeyDeleteRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.KeyInfoResponse;
+import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
+import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.NewUserResponse;
+import io.litellm.orchestrator.client.LiteLlmDtos.UpdateUserRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.UserInfoResponse;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * LiteLLM's management API. Package-private: everything goes through {@link LiteLlmClient}, which adds fault
+ * tolerance. The master key is added here and nowhere else.
+ */
+@RegisterRestClient(configKey = "litellm")
+@ClientHeaderParam(name = "Authorization", value = "Bearer ${litellm.master-key}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+interface LiteLlmApi {
+
+    String CHANGED_BY = "litellm-changed-by";
+
+    @POST
+    @Path("/user/new")
+    Uni<NewUserResponse> newUser(NewUserRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/user/info")
+    Uni<UserInfoResponse> userInfo(@QueryParam("user_id") String userId);
+
+    @POST
+    @Path("/user/update")
+    Uni<JsonNode> updateUser(UpdateUserRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @POST
+    @Path("/key/generate")
+    Uni<GenerateKeyResponse> generateKey(GenerateKeyRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/key/info")
+    Uni<KeyInfoResponse> keyInfo(@QueryParam("key") String keyHash);
+
+    @GET
+    @Path("/key/list")
+    Uni<KeyListResponse> listKeys(@QueryParam("user_id") String userId, @QueryParam("page") int page,
+            @QueryParam("size") int size, @QueryParam("return_full_object") boolean returnFullObject);
+
+    @POST
+    @Path("/key/update")
+    Uni<JsonNode> updateKey(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @POST
+    @Path("/key/delete")
+    Uni<JsonNode> deleteKeys(KeyDeleteRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @POST
+    @Path("/key/{key}/regenerate")
+    Uni<GenerateKeyResponse> regenerateKey(@PathParam("key") String keyHash, ObjectNode body,
+            @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/health/liveliness")
+    @Produces(MediaType.WILDCARD)
+    Uni<Response> liveliness();
+
+    /** Turns every LiteLLM error status into one of our typed upstream exceptions. */
+    @ClientExceptionMapper
+    static RuntimeException toException(Response response) {
+        return UpstreamErrors.fromResponse(response);
+    }
+}

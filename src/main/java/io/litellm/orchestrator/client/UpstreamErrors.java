@@ -1,0 +1,96 @@
+package io.litellm.orchestrator.client;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.VertxException;
+
+/**
+ * Classifies what went wrong talking to LiteLLM, and keeps secrets out of what LiteLLM said.
+ */
+final class UpstreamErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** LiteLLM echoes keys in some messages; a virtual key or master key must never reach our caller. */
+    private static final Pattern SECRET = Pattern.compile("sk-[A-Za-z0-9_\\-]{4,}");
+    private static final int MAX_MESSAGE = 300;
+
+    private UpstreamErrors() {
+    }
+
+    static UpstreamException fromResponse(Response response) {
+        int status = response.getStatus();
+        String message = readMessage(response);
+        if (status >= 400 && status < 500) {
+            return new UpstreamException.Rejected(status, message);
+        }
+        return new UpstreamException.Failed(status, message, null);
+    }
+
+    /** Anything that is not already classified: connection problems, timeouts, unreadable bodies. */
+    static Throwable classify(Throwable failure) {
+        if (failure instanceof UpstreamException) {
+            return failure;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamException upstream) {
+                return upstream;
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException
+                    || t.getClass().getName().equals("io.netty.channel.ConnectTimeoutException")) {
+                return new UpstreamException.Unreachable("LiteLLM is unreachable", failure);
+            }
+            if (t instanceof TimeoutException
+                    || t.getClass().getName().contains("Timeout")) {
+                return new UpstreamException.Interrupted("LiteLLM did not answer in time", true, failure);
+            }
+            if (t instanceof JsonProcessingException) {
+                return new UpstreamException.Failed(200, "LiteLLM sent an answer we could not read", failure);
+            }
+        }
+        if (failure instanceof VertxException || failure instanceof jakarta.ws.rs.ProcessingException) {
+            return new UpstreamException.Interrupted("The connection to LiteLLM broke", false, failure);
+        }
+        return failure;
+    }
+
+    /** LiteLLM's error body is {@code {"error":{"message",…}}} (or FastAPI's {@code {"detail":…}}). */
+    static String readMessage(Response response) {
+        try {
+            if (!response.hasEntity()) {
+                return "no details";
+            }
+            String body = response.readEntity(String.class);
+            JsonNode root = JSON.readTree(body);
+            JsonNode message = root.path("error").path("message");
+            if (message.isMissingNode() || message.isNull()) {
+                message = root.path("detail");
+                if (message.isObject()) {
+                    message = message.path("error").isMissingNode() ? message : message.path("error");
+                }
+            }
+            String text = message.isTextual() ? message.asText() : message.isMissingNode() ? "no details" : message.toString();
+            return scrub(text);
+        } catch (RuntimeException | JsonProcessingException e) {
+            return "unreadable error body";
+        }
+    }
+
+    static String scrub(String text) {
+        if (text == null) {
+            return null;
+        }
+        String clean = SECRET.matcher(text).replaceAll("sk-***");
+        return clean.length() > MAX_MESSAGE ? clean.substring(0, MAX_MESSAGE) + "…" : clean;
+    }
+}

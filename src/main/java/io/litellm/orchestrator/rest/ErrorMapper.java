@@ -1,0 +1,223 @@
+package io.litellm.orchestrator.rest;
+
+import java.util.Comparator;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.api.ErrorBody;
+import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.client.UpstreamException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The one place that turns a failure into the public error body. Nothing else writes an error response, and no
+ * answer carries a stack trace.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    /** Seconds a client should wait when LiteLLM is failing and the breaker is open. */
+    static final long BREAKER_RETRY_AFTER_SECONDS = 10;
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> api(ApiException e, HttpServerRequest request) {
+        RestResponse.ResponseBuilder<ErrorBody> builder = builder(e.kind(), e.getMessage(), request);
+        e.retryAfterSeconds().ifPresent(seconds -> builder.header(HttpHeaders.RETRY_AFTER, seconds));
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> upstream(UpstreamException e, HttpServerRequest request) {
+        LOG.warnf("LiteLLM call failed for %s %s: %s (%s)", request.method(), request.path(), e.getMessage(),
+                e.getClass().getSimpleName());
+        if (e instanceof UpstreamException.Rejected rejected) {
+            return switch (rejected.status()) {
+                case 401, 403 -> respond(ErrorKind.BAD_GATEWAY,
+                        "LiteLLM refused this service's credentials; the operator should check LITELLM_MASTER_KEY",
+                        request);
+                case 404 -> respond(ErrorKind.NOT_FOUND, "Not found in LiteLLM: " + e.getMessage(), request);
+                case 409 -> respond(ErrorKind.CONFLICT, "LiteLLM reported a conflict: " + e.getMessage(), request);
+                case 429 -> respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE, "LiteLLM is rate limiting this service",
+                        1, request);
+                default -> respond(ErrorKind.INPUT, "LiteLLM rejected the request: " + e.getMessage(), request);
+            };
+        }
+        if (e instanceof UpstreamException.Failed failed) {
+            return respond(ErrorKind.BAD_GATEWAY,
+                    "LiteLLM failed (" + failed.status() + "): " + e.getMessage(), request);
+        }
+        if (e instanceof UpstreamException.Interrupted interrupted && interrupted.timedOut()) {
+            return respond(ErrorKind.GATEWAY_TIMEOUT, "LiteLLM did not answer in time", request);
+        }
+        if (e instanceof UpstreamException.Interrupted) {
+            return respond(ErrorKind.BAD_GATEWAY, "The connection to LiteLLM broke before it answered", request);
+        }
+        return respond(ErrorKind.SERVICE_UNAVAILABLE, "LiteLLM is unreachable", request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> timeout(TimeoutException e, HttpServerRequest request) {
+        LOG.warnf("LiteLLM call timed out for %s %s", request.method(), request.path());
+        return respond(ErrorKind.GATEWAY_TIMEOUT, "LiteLLM did not answer in time", request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> breakerOpen(CircuitBreakerOpenException e, HttpServerRequest request) {
+        return respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE,
+                "LiteLLM is failing; calls are paused for a few seconds", BREAKER_RETRY_AFTER_SECONDS, request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> bulkheadFull(BulkheadException e, HttpServerRequest request) {
+        return respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE,
+                "Too many calls to LiteLLM are in flight; try again shortly", 1, request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> validation(ConstraintViolationException e, HttpServerRequest request) {
+        String message = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> fieldName(v) + ": " + v.getMessage())
+                .collect(Collectors.joining("; "));
+        return respond(ErrorKind.INPUT, message, request);
+    }
+
+    /** Declared on its own so it takes precedence over Quarkus's built-in mapper for this type. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> jsonShape(MismatchedInputException e, HttpServerRequest request) {
+        return json(e, request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> json(JsonProcessingException e, HttpServerRequest request) {
+        String field = e instanceof JsonMappingException mapping ? jsonPath(mapping) : "";
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = fieldPrefix(field) + "unknown field";
+        } else if (e instanceof JsonParseException) {
+            message = "malformed JSON body";
+        } else if (!field.isEmpty()) {
+            message = field + ": wrong type or value";
+        } else {
+            message = "the request body could not be read as JSON of the expected shape";
+        }
+        return respond(ErrorKind.INPUT, message, request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unauthenticated(AuthenticationFailedException e, HttpServerRequest request) {
+        return unauthorized(request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unauthenticated(UnauthorizedException e, HttpServerRequest request) {
+        return unauthorized(request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> forbidden(ForbiddenException e, HttpServerRequest request) {
+        return respond(ErrorKind.NOT_ALLOWED, "You are not allowed to do this", request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> web(WebApplicationException e, HttpServerRequest request) {
+        int status = e.getResponse().getStatus();
+        // a body Jackson could not read arrives wrapped; say which field
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json, request);
+        }
+        ErrorKind kind = switch (status) {
+            case 400 -> ErrorKind.INPUT;
+            case 401 -> ErrorKind.AUTHENTICATION;
+            case 403 -> ErrorKind.NOT_ALLOWED;
+            case 404 -> ErrorKind.NOT_FOUND;
+            case 409 -> ErrorKind.CONFLICT;
+            default -> null;
+        };
+        if (kind == null) {
+            // 405, 406, 415 and the like: keep the status, say it plainly
+            return RestResponse.ResponseBuilder.<ErrorBody>create(status)
+                    .entity(ErrorBody.of(ErrorKind.INPUT, e.getMessage(), request.method().name(), request.uri()))
+                    .type(MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        String message = kind == ErrorKind.NOT_FOUND ? "No such route: " + request.method() + " " + request.path()
+                : e.getMessage();
+        return respond(kind, message, request);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public RestResponse<ErrorBody> unexpected(Throwable e, HttpServerRequest request) {
+        LOG.errorf(e, "Unexpected failure for %s %s", request.method(), request.path());
+        return respond(ErrorKind.INTERNAL, "Unexpected error; it has been logged", request);
+    }
+
+    private static RestResponse<ErrorBody> unauthorized(HttpServerRequest request) {
+        return builder(ErrorKind.AUTHENTICATION, "A valid bearer token is required", request)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    private static RestResponse<ErrorBody> respond(ErrorKind kind, String message, HttpServerRequest request) {
+        return builder(kind, message, request).build();
+    }
+
+    private static RestResponse<ErrorBody> respondRetryAfter(ErrorKind kind, String message, long seconds,
+            HttpServerRequest request) {
+        return builder(kind, message, request).header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    private static RestResponse.ResponseBuilder<ErrorBody> builder(ErrorKind kind, String message,
+            HttpServerRequest request) {
+        return RestResponse.ResponseBuilder.<ErrorBody>create(kind.status())
+                .entity(ErrorBody.of(kind, message, request.method().name(), request.uri()))
+                .type(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** The field a violation is about: {@code createUser.request.maxBudget} becomes {@code maxBudget}. */
+    private static String fieldName(ConstraintViolation<?> violation) {
+        String name = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == jakarta.validation.ElementKind.PROPERTY
+                    || node.getKind() == jakarta.validation.ElementKind.PARAMETER
+                    || node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
+                name = node.getName() != null ? node.getName() : name;
+            }
+        }
+        if (name == null) {
+            return "body";
+        }
+        return name.equals("request") ? "body" : name;
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String fieldPrefix(String field) {
+        return field.isEmpty() ? "" : field + ": ";
+    }
+}

@@ -1,0 +1,101 @@
+package io.litellm.orchestrator.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.litellm.orchestrator.api.CreateUserKeyRequest;
+import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.User;
+import io.litellm.orchestrator.api.UserKey;
+import io.litellm.orchestrator.api.UserKeyList;
+import io.litellm.orchestrator.security.AccessControl;
+import io.litellm.orchestrator.security.Caller;
+import io.litellm.orchestrator.service.KeyService;
+import io.litellm.orchestrator.service.UserService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The Backstage plugin's routes. Each one decides self/admin first, then checks ownership, then calls LiteLLM.
+ */
+@Path("/users")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "users", description = "User management")
+@SecurityRequirement(name = "bearerAuth")
+public class UserResource {
+
+    /** LiteLLM key hashes are SHA-256 hex; anything else (a secret above all) is refused before use. */
+    static final String KEY_ID = "^[0-9a-fA-F]{64}$";
+    static final String KEY_ID_MESSAGE = "must be a key id (the 64-character hex token hash), never the key itself";
+
+    private final AccessControl access;
+    private final UserService users;
+    private final KeyService keys;
+
+    public UserResource(AccessControl access, UserService users, KeyService keys) {
+        this.access = access;
+        this.users = users;
+        this.keys = keys;
+    }
+
+    @POST
+    @Operation(operationId = "createUser", summary = "Create a LiteLLM user (self, or anyone as admin)")
+    public Uni<RestResponse<User>> createUser(@NotNull(message = "a JSON body with userId is required") @Valid CreateUserRequest request) {
+        Caller caller = access.requireSelfOrAdmin(request.userId());
+        return users.createUser(caller, request).map(user -> RestResponse.status(Status.CREATED, user));
+    }
+
+    @GET
+    @Path("/{userId}")
+    @Operation(operationId = "getUser", summary = "Read a user (self or admin)")
+    public Uni<User> getUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+        access.requireSelfOrAdmin(userId);
+        return users.getUser(userId);
+    }
+
+    @POST
+    @Path("/{userId}/keys")
+    @Operation(operationId = "createUserKey", summary = "Create a key for a user; its secret is shown only here")
+    public Uni<RestResponse<UserKey>> createUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Valid CreateUserKeyRequest request) {
+        Caller caller = access.requireSelfOrAdmin(userId);
+        return keys.createKey(caller, userId, request != null ? request : CreateUserKeyRequest.EMPTY)
+                .map(key -> RestResponse.status(Status.CREATED, key));
+    }
+
+    @GET
+    @Path("/{userId}/keys")
+    @Operation(operationId = "getUserKeys", summary = "List a user's keys (no secrets)")
+    public Uni<UserKeyList> getUserKeys(@PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+        access.requireSelfOrAdmin(userId);
+        return keys.listKeys(userId);
+    }
+
+    @DELETE
+    @Path("/{userId}/keys/{keyId}")
+    @Operation(operationId = "deleteUserKey", summary = "Delete one of the user's keys")
+    public Uni<RestResponse<Void>> deleteUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
+        Caller caller = access.requireSelfOrAdmin(userId);
+        return keys.deleteKey(caller, userId, keyId).map(done -> RestResponse.noContent());
+    }
+}

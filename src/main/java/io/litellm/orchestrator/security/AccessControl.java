@@ -1,0 +1,44 @@
+package io.litellm.orchestrator.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * The self/admin decision, in one place. Every route asks here before anything reaches LiteLLM.
+ */
+@ApplicationScoped
+public class AccessControl {
+
+    private final SecurityIdentity identity;
+    private final OrchestratorConfig config;
+
+    public AccessControl(SecurityIdentity identity, OrchestratorConfig config) {
+        this.identity = identity;
+        this.config = config;
+    }
+
+    public Caller caller() {
+        return new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()));
+    }
+
+    /** The caller, if it is the user itself or an admin; 403 otherwise. */
+    public Caller requireSelfOrAdmin(String userId) {
+        Caller caller = caller();
+        if (!caller.isSelf(userId) && !caller.admin()) {
+            throw ApiException.notAllowed("You may only act on your own user");
+        }
+        return caller;
+    }
+
+    /** The caller, if it is an admin; 403 otherwise. */
+    public Caller requireAdmin() {
+        Caller caller = caller();
+        if (!caller.admin()) {
+            throw ApiException.notAllowed("Only an admin may do this");
+        }
+        return caller;
+    }
+}

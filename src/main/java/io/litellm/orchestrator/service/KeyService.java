@@ -1,0 +1,142 @@
+package io.litellm.orchestrator.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.api.CreateUserKeyRequest;
+import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.UserKey;
+import io.litellm.orchestrator.api.UserKeyList;
+import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
+import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.litellm.orchestrator.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Rules for virtual keys: a key is only ever touched through the user that owns it.
+ */
+@ApplicationScoped
+public class KeyService {
+
+    /** Fields of a key row that may hold a secret; they never leave this service. */
+    private static final List<String> SECRET_FIELDS = List.of("key", "api_key");
+
+    private final LiteLlmClient litellm;
+    private final UserService users;
+    private final KeyFieldPolicy policy;
+    private final LiteLlmConfig litellmConfig;
+
+    public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig) {
+        this.litellm = litellm;
+        this.users = users;
+        this.policy = policy;
+        this.litellmConfig = litellmConfig;
+    }
+
+    public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
+        return users.requireUser(userId)
+                .flatMap(user -> {
+                    policy.checkCreate(caller, user, request);
+                    GenerateKeyRequest upstream = new GenerateKeyRequest(userId, request.keyAlias(), request.models(),
+                            request.maxBudget(), request.budgetDuration(), request.duration(), request.metadata(),
+                            null, null, null, null);
+                    return litellm.generateKey(upstream, caller.principal());
+                })
+                .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(request.keyAlias()))
+                .map(generated -> {
+                    if (generated.key() == null || generated.keyHash() == null) {
+                        throw new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM created the key but did not return it",
+                                null, null);
+                    }
+                    return new UserKey(userId, generated.keyHash(), generated.key());
+                });
+    }
+
+    /** Every page of the user's keys, without secrets. */
+    public Uni<UserKeyList> listKeys(String userId) {
+        return readPages(userId, 1, new ArrayList<>()).map(UserKeyList::new);
+    }
+
+    private Uni<List<ObjectNode>> readPages(String userId, int page, List<ObjectNode> rows) {
+        int size = litellmConfig.listPageSize();
+        return litellm.listKeys(userId, page, size).flatMap(response -> {
+            List<JsonNode> keys = response.keys() != null ? response.keys() : List.of();
+            for (JsonNode key : keys) {
+                ObjectNode row = toRow(key);
+                // defensive: LiteLLM filters by user_id, but a row of someone else must never be shown
+                if (row.path("user_id").isMissingNode() || userId.equals(row.path("user_id").asText())) {
+                    rows.add(row);
+                }
+            }
+            if (!hasMorePages(response, page, keys.size(), size)) {
+                return Uni.createFrom().item(rows);
+            }
+            if (page >= litellmConfig.listMaxPages()) {
+                return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
+                        "LiteLLM reported more than " + litellmConfig.listMaxPages() + " pages of keys", null, null));
+            }
+            return readPages(userId, page + 1, rows);
+        });
+    }
+
+    private static boolean hasMorePages(KeyListResponse response, int page, int received, int size) {
+        if (response.totalPages() != null) {
+            return page < response.totalPages();
+        }
+        return received >= size && received > 0;
+    }
+
+    public Uni<Void> deleteKey(Caller caller, String userId, String keyId) {
+        return requireOwnedKey(userId, keyId)
+                .flatMap(row -> litellm.deleteKey(keyId, caller.principal()));
+    }
+
+    /**
+     * The key row, if the key exists and belongs to the user; 404 otherwise. Someone else's key and no key answer
+     * alike, so the route tells nothing about keys the caller does not own.
+     */
+    public Uni<ObjectNode> requireOwnedKey(String userId, String keyId) {
+        return litellm.findKey(keyId).map(found -> found
+                .filter(row -> Objects.equals(userId, row.path("user_id").asText(null)))
+                .map(KeyService::stripSecrets)
+                .orElseThrow(() -> ApiException.notFound("Key " + keyId + " not found for user " + userId)));
+    }
+
+    static ObjectNode toRow(JsonNode key) {
+        if (key.isObject()) {
+            return stripSecrets((ObjectNode) key);
+        }
+        // without full objects LiteLLM lists bare hashes
+        return JsonNodeFactory.instance.objectNode().put("token", key.asText());
+    }
+
+    static ObjectNode stripSecrets(ObjectNode row) {
+        row.remove(SECRET_FIELDS);
+        return row;
+    }
+
+    static boolean isAliasConflict(Throwable failure) {
+        if (!(failure instanceof UpstreamException upstream)
+                || failure instanceof UpstreamException.Unreachable
+                || failure instanceof UpstreamException.Interrupted) {
+            return false;
+        }
+        String message = String.valueOf(upstream.getMessage()).toLowerCase();
+        return message.contains("alias") && (message.contains("already exists") || message.contains("unique"));
+    }
+
+    static ApiException aliasTaken(String alias) {
+        return ApiException.conflict("Key alias " + alias + " is already used by another key");
+    }
+}

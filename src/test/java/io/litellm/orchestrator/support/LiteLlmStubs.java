@@ -1,0 +1,108 @@
+package io.litellm.orchestrator.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import java.util.HexFormat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/**
+ * LiteLLM's answers, in LiteLLM's shapes (v1.80), for the WireMock stand-in.
+ */
+public final class LiteLlmStubs {
+
+    public static final String MASTER_KEY = "sk-test-master-9f8e7d6c5b4a";
+
+    private LiteLlmStubs() {
+    }
+
+    public static WireMockServer litellm() {
+        return LiteLlmAndIdpResource.litellm();
+    }
+
+    /** A realistic token hash (64 hex characters) derived from a seed. */
+    public static String hash(String seed) {
+        byte[] bytes = new byte[32];
+        byte[] s = seed.getBytes();
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (s[i % s.length] * 31 + i);
+        }
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static void userExists(String userId, Double maxBudget, String models) {
+        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
+                .willReturn(okJson("""
+                        {"user_id":"%1$s","user_info":{"user_id":"%1$s","max_budget":%2$s,"spend":1.25,
+                         "budget_duration":"30d","created_at":"2026-11-01T10:00:00Z","models":%3$s,
+                         "user_role":"internal_user"},"keys":[],"teams":[]}
+                        """.formatted(userId, maxBudget, models == null ? "[]" : models))));
+    }
+
+    public static void userExists(String userId) {
+        userExists(userId, 10.0, null);
+    }
+
+    /** LiteLLM's answer for an unknown id: 200 with {@code user_info: null}. */
+    public static void userUnknown(String userId) {
+        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
+                .willReturn(okJson("""
+                        {"user_id":"%s","user_info":null,"keys":[],"teams":[]}
+                        """.formatted(userId))));
+    }
+
+    public static void userCreated(String userId) {
+        litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("""
+                {"user_id":"%s","max_budget":null,"budget_duration":null,"spend":0.0,"key":null,
+                 "created_at":"2026-11-23T10:00:00Z","models":[]}
+                """.formatted(userId))));
+    }
+
+    public static void keyGenerated(String userId, String secret, String hash) {
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s","token_id":"%s","user_id":"%s","key_alias":null,"expires":null,
+                 "key_name":"sk-...%s"}
+                """.formatted(secret, hash, hash, userId, secret.substring(secret.length() - 4)))));
+    }
+
+    /** {@code /key/info} of a key owned by {@code userId}. */
+    public static void keyOwnedBy(String hash, String userId) {
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(hash))
+                .willReturn(okJson("""
+                        {"key":"%1$s","info":{"token":"%1$s","key_name":"sk-...abcd","key_alias":"laptop",
+                         "user_id":"%2$s","spend":0.5,"max_budget":5.0,"models":[],"blocked":null,
+                         "metadata":{},"created_at":"2026-11-02T09:00:00Z","expires":null}}
+                        """.formatted(hash, userId))));
+    }
+
+    public static void keyUnknown(String hash) {
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(hash))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
+                        {"error":{"message":"Key not found in database","type":"not_found","param":"key","code":"404"}}
+                        """)));
+    }
+
+    public static void keyDeleted() {
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{\"deleted_keys\":[\"x\"]}")));
+    }
+
+    public static String row(String hash, String userId) {
+        return """
+                {"token":"%1$s","key_name":"sk-...wxyz","key_alias":"alias-%2$s","spend":0.25,"max_budget":null,
+                 "expires":null,"models":[],"user_id":"%3$s","created_at":"2026-11-02T09:00:00Z","blocked":null,
+                 "metadata":{},"team_id":null}
+                """.formatted(hash, hash.substring(0, 6), userId);
+    }
+
+    public static void serverError(String path) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo(path))
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"Internal Server Error\",\"type\":\"internal_server_error\","
+                                + "\"param\":null,\"code\":\"500\"}}")));
+    }
+}
