@@ -4,7 +4,6 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.core.Response;
 
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.litellm.orchestrator.api.Secrets;
 import io.vertx.core.VertxException;
 
 /**
@@ -20,8 +20,6 @@ import io.vertx.core.VertxException;
 final class UpstreamErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** LiteLLM echoes keys in some messages; a virtual key or master key must never reach our caller. */
-    private static final Pattern SECRET = Pattern.compile("sk-[A-Za-z0-9_\\-]{4,}");
     private static final int MAX_MESSAGE = 300;
 
     private UpstreamErrors() {
@@ -90,7 +88,8 @@ final class UpstreamErrors {
         if (text == null) {
             return null;
         }
-        String clean = SECRET.matcher(text).replaceAll("sk-***");
+        // LiteLLM echoes keys in some messages; a virtual key or master key must never reach our caller
+        String clean = Secrets.mask(text);
         return clean.length() > MAX_MESSAGE ? clean.substring(0, MAX_MESSAGE) + "…" : clean;
     }
 }

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorBody;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.Secrets;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -51,7 +52,7 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> upstream(UpstreamException e, HttpServerRequest request) {
-        LOG.warnf("LiteLLM call failed for %s %s: %s (%s)", request.method(), request.path(), e.getMessage(),
+        LOG.warnf("LiteLLM call failed for %s %s: %s (%s)", request.method(), Secrets.mask(request.path()), e.getMessage(),
                 e.getClass().getSimpleName());
         if (e instanceof UpstreamException.Rejected rejected) {
             return switch (rejected.status()) {
@@ -80,7 +81,7 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> timeout(TimeoutException e, HttpServerRequest request) {
-        LOG.warnf("LiteLLM call timed out for %s %s", request.method(), request.path());
+        LOG.warnf("LiteLLM call timed out for %s %s", request.method(), Secrets.mask(request.path()));
         return respond(ErrorKind.GATEWAY_TIMEOUT, "LiteLLM did not answer in time", request);
     }
 
@@ -160,17 +161,17 @@ public class ErrorMapper {
         if (kind == null) {
             // 405, 406, 415 and the like: keep the status, say it plainly
             return RestResponse.ResponseBuilder.<ErrorBody>create(status)
-                    .entity(ErrorBody.of(ErrorKind.INPUT, e.getMessage(), request.method().name(), request.uri()))
+                    .entity(ErrorBody.of(ErrorKind.INPUT, e.getMessage(), request.method().name(), Secrets.mask(request.uri())))
                     .type(MediaType.APPLICATION_JSON_TYPE).build();
         }
-        String message = kind == ErrorKind.NOT_FOUND ? "No such route: " + request.method() + " " + request.path()
+        String message = kind == ErrorKind.NOT_FOUND ? "No such route: " + request.method() + " " + Secrets.mask(request.path())
                 : e.getMessage();
         return respond(kind, message, request);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public RestResponse<ErrorBody> unexpected(Throwable e, HttpServerRequest request) {
-        LOG.errorf(e, "Unexpected failure for %s %s", request.method(), request.path());
+        LOG.errorf(e, "Unexpected failure for %s %s", request.method(), Secrets.mask(request.path()));
         return respond(ErrorKind.INTERNAL, "Unexpected error; it has been logged", request);
     }
 
@@ -191,7 +192,7 @@ public class ErrorMapper {
     private static RestResponse.ResponseBuilder<ErrorBody> builder(ErrorKind kind, String message,
             HttpServerRequest request) {
         return RestResponse.ResponseBuilder.<ErrorBody>create(kind.status())
-                .entity(ErrorBody.of(kind, message, request.method().name(), request.uri()))
+                .entity(ErrorBody.of(kind, message, request.method().name(), Secrets.mask(request.uri())))
                 .type(MediaType.APPLICATION_JSON_TYPE);
     }
 
