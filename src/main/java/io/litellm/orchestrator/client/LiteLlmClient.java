@@ -1,12 +1,12 @@
 package io.litellm.orchestrator.client;
 
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -23,24 +23,28 @@ import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserResponse;
 import io.litellm.orchestrator.client.LiteLlmDtos.UpdateUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The one way to LiteLLM. Every call has a timeout, a bulkhead and a circuit breaker (values in
  * {@code application.properties}, {@code quarkus.fault-tolerance."…LiteLlmClient…".*}). Reads are retried on
  * upstream trouble; writes only when the request never left (connection refused), so a key is never generated
- * twice. A 4xx is LiteLLM's answer, not its failure: it is neither retried nor counted by the breaker.
+ * twice. A 4xx is LiteLLM's answer, not its failure, and a full bulkhead is our own load: neither is retried nor
+ * counted by the breaker.
  */
 @ApplicationScoped
 @Timeout(5000)
 @Bulkhead(value = 32, waitingTaskQueue = 64)
-@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS, successThreshold = 2, skipOn = UpstreamException.Rejected.class)
+@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2, skipOn = { UpstreamException.Rejected.class, BulkheadException.class })
 public class LiteLlmClient {
 
     private final LiteLlmApi api;
+    private final OrchestratorMetrics metrics;
 
-    public LiteLlmClient(@RestClient LiteLlmApi api) {
+    public LiteLlmClient(@RestClient LiteLlmApi api, OrchestratorMetrics metrics) {
         this.api = api;
+        this.metrics = metrics;
     }
 
     /** The user, or empty when LiteLLM does not know it (it answers 200 with {@code user_info: null}, or 404). */
@@ -105,8 +109,9 @@ public class LiteLlmClient {
         return guard(api.regenerateKey(keyHash, request, changedBy));
     }
 
-    private static <T> Uni<T> guard(Uni<T> call) {
-        return call.onFailure().transform(UpstreamErrors::classify);
+    private <T> Uni<T> guard(Uni<T> call) {
+        return call.onFailure().transform(UpstreamErrors::classify)
+                .onFailure().invoke(failure -> metrics.upstreamFailure(UpstreamErrors.kind(failure)));
     }
 
     private static boolean isNotFound(Throwable failure) {

@@ -56,10 +56,33 @@ final class UpstreamErrors {
                 return new UpstreamException.Failed(200, "LiteLLM sent an answer we could not read", failure);
             }
         }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            // reset or closed after the request went out: it may have reached LiteLLM
+            if (t instanceof java.io.IOException) {
+                return new UpstreamException.Interrupted("The connection to LiteLLM broke", false, failure);
+            }
+        }
         if (failure instanceof VertxException || failure instanceof jakarta.ws.rs.ProcessingException) {
             return new UpstreamException.Interrupted("The connection to LiteLLM broke", false, failure);
         }
         return failure;
+    }
+
+    /** A metric tag for a failure: one of a few fixed words. */
+    static String kind(Throwable failure) {
+        if (failure instanceof UpstreamException.Rejected rejected) {
+            return rejected.status() == 401 || rejected.status() == 403 ? "master_key_refused" : "rejected";
+        }
+        if (failure instanceof UpstreamException.Failed) {
+            return "failed";
+        }
+        if (failure instanceof UpstreamException.Unreachable) {
+            return "unreachable";
+        }
+        if (failure instanceof UpstreamException.Interrupted interrupted) {
+            return interrupted.timedOut() ? "timeout" : "interrupted";
+        }
+        return "other";
     }
 
     /** LiteLLM's error body is {@code {"error":{"message",…}}} (or FastAPI's {@code {"detail":…}}). */

@@ -22,4 +22,58 @@ public interface LiteLlmConfig {
     /** Upper bound on pages read from {@code /key/list}, so a misbehaving upstream cannot loop us forever. */
     @WithDefault("50")
     int listMaxPages();
+
+    /** Fault tolerance around every LiteLLM call (wired into {@code quarkus.fault-tolerance.*}). */
+    Resilience resilience();
+
+    /** How readiness and the connection report probe LiteLLM. */
+    Health health();
+
+    interface Resilience {
+        /** Time limit of one LiteLLM call, in milliseconds. */
+        @WithDefault("5000")
+        long timeoutMs();
+
+        /** Retries of a read (or of a write whose connection was refused) after the first try. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Pause before a retry, in milliseconds (plus up to {@code retry-jitter-ms}). */
+        @WithDefault("200")
+        long retryDelayMs();
+
+        /** Random spread added to each retry pause, in milliseconds, so retries of many callers do not align. */
+        @WithDefault("100")
+        long retryJitterMs();
+
+        /** Calls the breaker looks back on before it may open. */
+        @WithDefault("20")
+        int breakerVolume();
+
+        /** Share of failed calls in that window that opens the breaker. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** How long the breaker stays open before it lets a trial call through, in milliseconds. */
+        @WithDefault("10000")
+        long breakerDelayMs();
+
+        /** LiteLLM calls in flight at once; more wait in the queue. */
+        @WithDefault("32")
+        int maxConcurrentCalls();
+
+        /** Calls waiting for a slot; beyond this a call fails fast with 503. */
+        @WithDefault("64")
+        int maxQueuedCalls();
+    }
+
+    interface Health {
+        /** Time limit of a readiness probe of LiteLLM, in milliseconds. */
+        @WithDefault("1000")
+        long timeoutMs();
+
+        /** How long a probe result is reused, so Kubernetes probes never load LiteLLM. */
+        @WithDefault("5s")
+        java.time.Duration cacheTtl();
+    }
 }

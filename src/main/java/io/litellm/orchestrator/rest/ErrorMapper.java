@@ -28,6 +28,7 @@ import io.litellm.orchestrator.api.ErrorBody;
 import io.litellm.orchestrator.api.ErrorKind;
 import io.litellm.orchestrator.api.Secrets;
 import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -42,6 +43,12 @@ public class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
     /** Seconds a client should wait when LiteLLM is failing and the breaker is open. */
     static final long BREAKER_RETRY_AFTER_SECONDS = 10;
+
+    private final OrchestratorMetrics metrics;
+
+    public ErrorMapper(OrchestratorMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> api(ApiException e, HttpServerRequest request) {
@@ -81,18 +88,21 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> timeout(TimeoutException e, HttpServerRequest request) {
+        metrics.upstreamFailure("timeout");
         LOG.warnf("LiteLLM call timed out for %s %s", request.method(), Secrets.mask(request.path()));
         return respond(ErrorKind.GATEWAY_TIMEOUT, "LiteLLM did not answer in time", request);
     }
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> breakerOpen(CircuitBreakerOpenException e, HttpServerRequest request) {
+        metrics.upstreamFailure("breaker_open");
         return respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE,
                 "LiteLLM is failing; calls are paused for a few seconds", BREAKER_RETRY_AFTER_SECONDS, request);
     }
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> bulkheadFull(BulkheadException e, HttpServerRequest request) {
+        metrics.upstreamFailure("bulkhead_full");
         return respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE,
                 "Too many calls to LiteLLM are in flight; try again shortly", 1, request);
     }
@@ -175,7 +185,8 @@ public class ErrorMapper {
         return respond(ErrorKind.INTERNAL, "Unexpected error; it has been logged", request);
     }
 
-    private static RestResponse<ErrorBody> unauthorized(HttpServerRequest request) {
+    private RestResponse<ErrorBody> unauthorized(HttpServerRequest request) {
+        metrics.refusal("unauthenticated");
         return builder(ErrorKind.AUTHENTICATION, "A valid bearer token is required", request)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }

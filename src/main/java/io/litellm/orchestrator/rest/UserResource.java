@@ -25,8 +25,8 @@ import io.litellm.orchestrator.api.CreateUserRequest;
 import io.litellm.orchestrator.api.User;
 import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
+import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
-import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.service.UserService;
 import io.quarkus.security.Authenticated;
@@ -50,18 +50,21 @@ public class UserResource {
     private final AccessControl access;
     private final UserService users;
     private final KeyService keys;
+    private final AuditLog audit;
 
-    public UserResource(AccessControl access, UserService users, KeyService keys) {
+    public UserResource(AccessControl access, UserService users, KeyService keys, AuditLog audit) {
         this.access = access;
         this.users = users;
         this.keys = keys;
+        this.audit = audit;
     }
 
     @POST
     @Operation(operationId = "createUser", summary = "Create a LiteLLM user (self, or anyone as admin)")
     public Uni<RestResponse<User>> createUser(@NotNull(message = "a JSON body with userId is required") @Valid CreateUserRequest request) {
-        Caller caller = access.requireSelfOrAdmin(request.userId());
-        return users.createUser(caller, request).map(user -> RestResponse.status(Status.CREATED, user));
+        return audit.audited("createUser", access.caller(), request.userId(), null, null,
+                Uni.createFrom().deferred(() -> users.createUser(access.requireSelfOrAdmin(request.userId()), request)))
+                .map(user -> RestResponse.status(Status.CREATED, user));
     }
 
     @GET
@@ -77,8 +80,9 @@ public class UserResource {
     @Operation(operationId = "createUserKey", summary = "Create a key for a user; its secret is shown only here")
     public Uni<RestResponse<UserKey>> createUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Valid CreateUserKeyRequest request) {
-        Caller caller = access.requireSelfOrAdmin(userId);
-        return keys.createKey(caller, userId, request != null ? request : CreateUserKeyRequest.EMPTY)
+        CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
+        return audit.audited("createUserKey", access.caller(), userId, null, UserKey::keyId,
+                Uni.createFrom().deferred(() -> keys.createKey(access.requireSelfOrAdmin(userId), userId, body)))
                 .map(key -> RestResponse.status(Status.CREATED, key));
     }
 
@@ -95,7 +99,8 @@ public class UserResource {
     @Operation(operationId = "deleteUserKey", summary = "Delete one of the user's keys")
     public Uni<RestResponse<Void>> deleteUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
-        Caller caller = access.requireSelfOrAdmin(userId);
-        return keys.deleteKey(caller, userId, keyId).map(done -> RestResponse.noContent());
+        return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
+                Uni.createFrom().deferred(() -> keys.deleteKey(access.requireSelfOrAdmin(userId), userId, keyId)))
+                .map(done -> RestResponse.noContent());
     }
 }

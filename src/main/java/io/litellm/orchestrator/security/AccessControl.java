@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -14,10 +15,12 @@ public class AccessControl {
 
     private final SecurityIdentity identity;
     private final OrchestratorConfig config;
+    private final OrchestratorMetrics metrics;
 
-    public AccessControl(SecurityIdentity identity, OrchestratorConfig config) {
+    public AccessControl(SecurityIdentity identity, OrchestratorConfig config, OrchestratorMetrics metrics) {
         this.identity = identity;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public Caller caller() {
@@ -28,6 +31,7 @@ public class AccessControl {
     public Caller requireSelfOrAdmin(String userId) {
         Caller caller = caller();
         if (!caller.isSelf(userId) && !caller.admin()) {
+            metrics.refusal("not_self");
             throw ApiException.notAllowed("You may only act on your own user");
         }
         return caller;
@@ -37,6 +41,7 @@ public class AccessControl {
     public Caller requireAdmin() {
         Caller caller = caller();
         if (!caller.admin()) {
+            metrics.refusal("not_admin");
             throw ApiException.notAllowed("Only an admin may do this");
         }
         return caller;

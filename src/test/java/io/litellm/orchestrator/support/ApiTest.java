@@ -21,6 +21,10 @@ public abstract class ApiTest {
     public static final String JANE = "user:default/jane.doe";
     public static final String JANE_PATH = "user%3Adefault%2Fjane.doe";
 
+    static {
+        Evidence.install();
+    }
+
     @Inject
     protected CircuitBreakerMaintenance breakers;
 

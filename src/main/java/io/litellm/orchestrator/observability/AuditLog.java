@@ -1,0 +1,95 @@
+package io.litellm.orchestrator.observability;
+
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One structured line per mutation: who, as self or admin, did what to which user and key, and how it ended.
+ * The fields go to the MDC too, so JSON logging shows them as fields. Never a secret: key ids are hashes.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger("io.litellm.orchestrator.audit");
+    private static final String[] FIELDS = { "audit.operation", "audit.caller", "audit.actingAs", "audit.targetUser",
+            "audit.targetKey", "audit.outcome", "audit.upstreamStatus" };
+
+    private final OrchestratorMetrics metrics;
+
+    public AuditLog(OrchestratorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Audits {@code mutation} when it ends; the key id, if the target key is known only from the result, comes from {@code keyOf}. */
+    public <T> Uni<T> audited(String operation, Caller caller, String targetUser, String targetKey,
+            Function<T, String> keyOf, Uni<T> mutation) {
+        return mutation.onItemOrFailure().invoke((item, failure) -> {
+            String key = targetKey;
+            if (failure == null && keyOf != null && item != null) {
+                key = keyOf.apply(item);
+            }
+            record(operation, caller, targetUser, key, outcome(failure), upstreamStatus(failure));
+        });
+    }
+
+    /** Audits a mutation refused before it started (policy, validation of rights). */
+    public void refused(String operation, Caller caller, String targetUser, String targetKey, Throwable failure) {
+        record(operation, caller, targetUser, targetKey, outcome(failure), upstreamStatus(failure));
+    }
+
+    void record(String operation, Caller caller, String targetUser, String targetKey, String outcome,
+            String upstreamStatus) {
+        metrics.operation(operation, outcome);
+        String[] values = { operation, caller.principal(), caller.actingAs(targetUser), targetUser,
+                targetKey == null ? "-" : targetKey, outcome, upstreamStatus };
+        for (int i = 0; i < FIELDS.length; i++) {
+            MDC.put(FIELDS[i], values[i]);
+        }
+        try {
+            LOG.infof("audit operation=%s caller=%s actingAs=%s targetUser=%s targetKey=%s outcome=%s upstreamStatus=%s",
+                    (Object[]) values);
+        } finally {
+            for (String field : FIELDS) {
+                MDC.remove(field);
+            }
+        }
+    }
+
+    static String outcome(Throwable failure) {
+        if (failure == null) {
+            return "success";
+        }
+        if (failure instanceof ApiException api) {
+            return api.kind().errorName();
+        }
+        if (failure instanceof UpstreamException) {
+            return "UpstreamError";
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    static String upstreamStatus(Throwable failure) {
+        if (failure == null) {
+            return "2xx";
+        }
+        if (failure instanceof UpstreamException.Rejected rejected) {
+            return String.valueOf(rejected.status());
+        }
+        if (failure instanceof UpstreamException.Failed failed) {
+            return String.valueOf(failed.status());
+        }
+        if (failure instanceof UpstreamException) {
+            return "none";
+        }
+        return "-";
+    }
+}
