@@ -15,6 +15,16 @@ public interface OrchestratorConfig {
     @WithDefault("admin")
     String adminRole();
 
+    /**
+     * Role a caller needs to use the service at all (env {@code ORCHESTRATOR_ALLOWED_ROLE}); admins always may.
+     * Unset or empty: any authenticated caller.
+     */
+    Optional<String> allowedRole();
+
+    /** Create a caller's own LiteLLM user, with the defaults below, the first time they act on it. */
+    @WithDefault("true")
+    boolean autoCreateUsers();
+
     /** Defaults applied to users created through this service. */
     UserDefaults userDefaults();
 

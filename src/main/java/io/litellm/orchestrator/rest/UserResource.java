@@ -71,8 +71,7 @@ public class UserResource {
     @Path("/{userId}")
     @Operation(operationId = "getUser", summary = "Read a user (self or admin)")
     public Uni<User> getUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId) {
-        access.requireSelfOrAdmin(userId);
-        return users.getUser(userId);
+        return users.getUser(access.requireSelfOrAdmin(userId), userId);
     }
 
     @POST

@@ -23,8 +23,15 @@ public class AccessControl {
         this.metrics = metrics;
     }
 
+    /** The caller, if allowed to use the service at all (the allowed-role gate); 403 otherwise. */
     public Caller caller() {
-        return new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()));
+        Caller caller = new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()));
+        String allowedRole = config.allowedRole().filter(role -> !role.isBlank()).orElse(null);
+        if (allowedRole != null && !caller.admin() && !identity.hasRole(allowedRole)) {
+            metrics.refusal("not_allowed_role");
+            throw ApiException.notAllowed("You are not authorized to use this service");
+        }
+        return caller;
     }
 
     /** The caller, if it is the user itself or an admin; 403 otherwise. */

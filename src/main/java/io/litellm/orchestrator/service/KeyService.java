@@ -45,7 +45,7 @@ public class KeyService {
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
-        return users.requireUser(userId)
+        return users.requireUser(caller, userId)
                 .flatMap(user -> {
                     policy.checkCreate(caller, user, request);
                     GenerateKeyRequest upstream = new GenerateKeyRequest(userId, request.keyAlias(), request.models(),

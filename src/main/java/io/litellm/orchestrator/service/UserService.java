@@ -1,15 +1,21 @@
 package io.litellm.orchestrator.service;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.ErrorKind;
 import io.litellm.orchestrator.api.User;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -21,10 +27,14 @@ public class UserService {
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
+    private final AuditLog audit;
+    /** Automatic creations in flight, by user id. */
+    private final Map<String, Uni<UserInfo>> creating = new ConcurrentHashMap<>();
 
-    public UserService(LiteLlmClient litellm, OrchestratorConfig config) {
+    public UserService(LiteLlmClient litellm, OrchestratorConfig config, AuditLog audit) {
         this.litellm = litellm;
         this.config = config;
+        this.audit = audit;
     }
 
     public Uni<User> createUser(Caller caller, CreateUserRequest request) {
@@ -32,11 +42,10 @@ public class UserService {
             throw ApiException.notAllowed("Only an admin may set maxBudget or budgetDuration");
         }
         String userId = request.userId();
+        NewUserRequest defaults = defaultsFor(userId);
         NewUserRequest upstream = new NewUserRequest(userId,
-                request.maxBudget() != null ? request.maxBudget() : config.userDefaults().maxBudget().orElse(null),
-                request.budgetDuration() != null ? request.budgetDuration()
-                        : config.userDefaults().budgetDuration().orElse(null),
-                false);
+                request.maxBudget() != null ? request.maxBudget() : defaults.maxBudget(),
+                request.budgetDuration() != null ? request.budgetDuration() : defaults.budgetDuration(), false);
         return litellm.findUser(userId)
                 .flatMap(existing -> {
                     if (existing.isPresent()) {
@@ -50,14 +59,51 @@ public class UserService {
                         created.spend() != null ? created.spend() : 0.0));
     }
 
-    public Uni<User> getUser(String userId) {
-        return requireUser(userId).map(UserService::toUser);
+    public Uni<User> getUser(Caller caller, String userId) {
+        return requireUser(caller, userId).map(UserService::toUser);
     }
 
-    /** The LiteLLM user, or 404. */
-    public Uni<UserInfo> requireUser(String userId) {
-        return litellm.findUser(userId)
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("User " + userId + " not found")));
+    /**
+     * The LiteLLM user, or 404. A caller acting on their own, unknown user gets it created first (when
+     * {@code orchestrator.auto-create-users} is on); never for someone else's id.
+     */
+    public Uni<UserInfo> requireUser(Caller caller, String userId) {
+        return litellm.findUser(userId).flatMap(found -> {
+            if (found.isPresent()) {
+                return Uni.createFrom().item(found.get());
+            }
+            if (config.autoCreateUsers() && caller.isSelf(userId)) {
+                return autoCreate(caller, userId);
+            }
+            return Uni.createFrom().failure(ApiException.notFound("User " + userId + " not found"));
+        });
+    }
+
+    /**
+     * Creates the caller's user once, however many of their first requests arrive together: they all share one
+     * creation. A duplicate from LiteLLM (another replica won the race) is fine: we read the user back.
+     */
+    private Uni<UserInfo> autoCreate(Caller caller, String userId) {
+        return creating.computeIfAbsent(userId, id -> audit.audited("createUser(auto)", caller, id, null, null,
+                litellm.createUser(defaultsFor(id), caller.principal())
+                        .map(created -> new UserInfo(id, created.maxBudget(), created.budgetDuration(),
+                                created.spend() != null ? created.spend() : 0.0, created.createdAt(), List.of()))
+                        .onFailure(UserService::isDuplicate).recoverWithUni(() -> requireExisting(id))
+                        .onFailure(failure -> !(failure instanceof ApiException)).transform(failure ->
+                                new ApiException(ErrorKind.BAD_GATEWAY, "Could not create your LiteLLM user: "
+                                        + failure.getMessage(), null, failure)))
+                .onTermination().invoke(() -> creating.remove(id))
+                .memoize().indefinitely());
+    }
+
+    private Uni<UserInfo> requireExisting(String userId) {
+        return litellm.findUser(userId).map(found -> found.orElseThrow(() -> new ApiException(ErrorKind.BAD_GATEWAY,
+                "LiteLLM reported user " + userId + " as existing but does not return it", null, null)));
+    }
+
+    private NewUserRequest defaultsFor(String userId) {
+        return new NewUserRequest(userId, config.userDefaults().maxBudget().orElse(null),
+                config.userDefaults().budgetDuration().orElse(null), false);
     }
 
     static User toUser(UserInfo info) {

@@ -106,7 +106,7 @@ class KeyRoutesTest extends ApiTest {
     @Test
     void createKeyForUnknownUserIs404() {
         userUnknown("bob");
-        as(TestTokens.user("bob")).body("{}").post(BASE + "/users/bob/keys").then().statusCode(404);
+        as(TestTokens.admin("root")).body("{}").post(BASE + "/users/bob/keys").then().statusCode(404);
         litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/generate")));
     }
 

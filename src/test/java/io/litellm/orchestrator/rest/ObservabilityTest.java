@@ -129,11 +129,12 @@ class ObservabilityTest extends ApiTest {
         String hash = hash("audit-key");
         userExists("bob");
         keyGenerated("bob", secret, hash);
-        int before = Evidence.LOG_LINES.size();
+        int before = Evidence.logLines().size();
         as(TestTokens.admin("root")).body("{}").post(BASE + "/users/bob/keys").then().statusCode(201);
         as(TestTokens.user("alice")).delete(BASE + "/users/bob/keys/" + hash).then().statusCode(403);
 
-        List<String> audit = Evidence.LOG_LINES.subList(before, Evidence.LOG_LINES.size()).stream()
+        List<String> lines = Evidence.logLines();
+        List<String> audit = lines.subList(before, lines.size()).stream()
                 .filter(line -> line.startsWith("audit ")).toList();
         assertThat(audit).hasSize(2);
         assertThat(audit.get(0)).contains("operation=createUserKey caller=root actingAs=admin targetUser=bob targetKey="

@@ -3,13 +3,18 @@ package io.litellm.orchestrator.support;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 
 /**
@@ -18,7 +23,10 @@ import io.smallrye.jwt.build.Jwt;
 public final class TestTokens {
 
     public static final String KEY_ID = "test-signing-key";
+    public static final String BACKSTAGE_KEY_ID = "backstage-es256-key";
     private static final KeyPair SIGNING = rsa();
+    /** Backstage's auth backend signs user tokens with ES256. */
+    private static final KeyPair BACKSTAGE = ec();
     /** Same key id, different key: what a forger without our private key would produce. */
     private static final KeyPair FORGER = rsa();
 
@@ -56,15 +64,45 @@ public final class TestTokens {
                 FORGER);
     }
 
+    /**
+     * A token shaped like a Backstage user token: ES256, header {@code typ: vnd.backstage.user}, {@code sub} the
+     * user entity ref, {@code ent} the ownership refs (user and groups), audience {@code backstage}.
+     */
+    public static String backstage(String userRef, List<String> ent, String audience) {
+        return Jwt.issuer(LiteLlmAndIdpResource.issuer())
+                .subject(userRef)
+                .audience(audience)
+                .claim("ent", ent)
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(3600))
+                .jws().keyId(BACKSTAGE_KEY_ID).algorithm(SignatureAlgorithm.ES256).header("typ", "vnd.backstage.user")
+                .sign(BACKSTAGE.getPrivate());
+    }
+
     static String jwks() {
         try {
-            RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) SIGNING.getPublic());
-            jwk.setKeyId(KEY_ID);
-            jwk.setAlgorithm("RS256");
-            jwk.setUse("sig");
-            return "{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
+            RsaJsonWebKey rsa = new RsaJsonWebKey((RSAPublicKey) SIGNING.getPublic());
+            rsa.setKeyId(KEY_ID);
+            rsa.setAlgorithm("RS256");
+            rsa.setUse("sig");
+            EllipticCurveJsonWebKey ec = new EllipticCurveJsonWebKey((ECPublicKey) BACKSTAGE.getPublic());
+            ec.setKeyId(BACKSTAGE_KEY_ID);
+            ec.setAlgorithm("ES256");
+            ec.setUse("sig");
+            return "{\"keys\":[" + rsa.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + ","
+                    + ec.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
         } catch (RuntimeException e) {
             throw e;
+        }
+    }
+
+    private static KeyPair ec() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
