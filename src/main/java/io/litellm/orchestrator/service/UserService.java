@@ -4,8 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.UpdateUserRequest;
 import io.litellm.orchestrator.api.User;
 import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.client.LiteLlmDtos;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
 import io.litellm.orchestrator.client.UpstreamException;
@@ -52,6 +54,18 @@ public class UserService {
 
     public Uni<User> getUser(String userId) {
         return requireUser(userId).map(UserService::toUser);
+    }
+
+    /** Admin only (checked by the caller of this method): changes budgets or spend, then reads the user back. */
+    public Uni<User> updateUser(Caller caller, String userId, UpdateUserRequest changes) {
+        if (changes.changesNothing()) {
+            throw ApiException.input("body: give at least one of maxBudget, budgetDuration, spend");
+        }
+        var upstream = new LiteLlmDtos.UpdateUserRequest(userId, changes.maxBudget(), changes.budgetDuration(),
+                changes.spend());
+        return requireUser(userId)
+                .flatMap(existing -> litellm.updateUser(upstream, caller.principal()))
+                .flatMap(updated -> getUser(userId));
     }
 
     /** The LiteLLM user, or 404. */
