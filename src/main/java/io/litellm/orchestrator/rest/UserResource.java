@@ -139,6 +139,8 @@ public class UserResource {
 
     @POST
     @Path("/{userId}/keys/{keyId}/regenerate")
+    // the body is optional: a bare POST without Content-Type must not be a 415
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working")
     public Uni<UserKey> regenerateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,

@@ -88,7 +88,12 @@ public class KeyRotationService {
         String newAlias = changes.keyAlias() != null ? changes.keyAlias() : oldAlias;
         // LiteLLM keeps aliases unique: the alias can only move to the new key once the old one lets go of it
         boolean moveAlias = oldAlias != null && oldAlias.equals(newAlias);
-        GenerateKeyRequest copy = copyOf(userId, old, changes, newAlias);
+        GenerateKeyRequest copy;
+        try {
+            copy = copyOf(userId, old, changes, newAlias);
+        } catch (ApiException refused) {
+            return Uni.createFrom().failure(refused);
+        }
         Uni<Void> freeAlias = moveAlias ? setAlias(keyId, null, changedBy) : Uni.createFrom().voidItem();
 
         return freeAlias

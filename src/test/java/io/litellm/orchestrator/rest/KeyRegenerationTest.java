@@ -2,7 +2,6 @@ package io.litellm.orchestrator.rest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -38,6 +37,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
 
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.TestTokens;
@@ -79,7 +80,7 @@ class KeyRegenerationTest {
         if (body != null) {
             request = request.body(body);
         }
-        return request.when().post(PATH, userId, keyId).then();
+        return request.when().post(PATH, userId, keyId).then().log().ifValidationFails();
     }
 
     static void enterpriseRegenerates(String oldKey, String newKey, String secret) {
@@ -108,8 +109,8 @@ class KeyRegenerationTest {
                 .body("keySecret", equalTo(NEW_SECRET));
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
-                .withHeader("litellm-changed-by", equalTo("bob"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
                 .withRequestBody(equalToJson("{}", false, false)));
         litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
         litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
@@ -136,7 +137,7 @@ class KeyRegenerationTest {
         enterpriseRegenerates(oldKey, hash("ent-admin-new"), NEW_SECRET);
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null).statusCode(200);
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withHeader("litellm-changed-by", equalTo("alice")));
+                .withHeader("litellm-changed-by", WireMock.equalTo("alice")));
     }
 
     @Test
@@ -254,8 +255,8 @@ class KeyRegenerationTest {
         assertEquals(read("{\"keys\":[\"" + oldKey + "\"]}"), bodies("/key/delete").get(0));
         for (String path : List.of("/key/update", "/key/generate", "/key/delete")) {
             litellm().verify(postRequestedFor(urlPathEqualTo(path))
-                    .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
-                    .withHeader("litellm-changed-by", equalTo("bob")));
+                    .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                    .withHeader("litellm-changed-by", WireMock.equalTo("bob")));
         }
     }
 

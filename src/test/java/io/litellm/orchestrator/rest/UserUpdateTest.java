@@ -1,7 +1,6 @@
 package io.litellm.orchestrator.rest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
@@ -83,8 +83,8 @@ class UserUpdateTest {
                 .body("createdAt", equalTo("2026-11-01T10:00:00Z"));
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/user/update"))
-                .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
-                .withHeader("litellm-changed-by", equalTo("alice"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withHeader("litellm-changed-by", WireMock.equalTo("alice"))
                 .withRequestBody(equalToJson("""
                         {"user_id":"bob","max_budget":50.0,"budget_duration":"1mo","spend":0.0}""", false, false)));
     }
