@@ -270,7 +270,8 @@ class KeyManagementTest {
     @Test
     void aSecretInsteadOfAKeyIdIsRefused() {
         patch(TestTokens.user("bob"), "bob", "sk-1234567890abcdef", "{\"keyAlias\":\"x\"}")
-                .statusCode(400).body("error.message", containsString("keyId"));
+                .statusCode(400).body("error.message", containsString("keyId"))
+                .body(not(containsString("sk-1234567890abcdef")));
         litellm().verify(0, anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
 
