@@ -23,7 +23,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.CreateUserRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
@@ -33,7 +32,6 @@ import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
-import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.service.UserService;
@@ -120,8 +118,8 @@ public class UserResource {
     @Operation(operationId = "updateUser", summary = "Change a user's budget or spend (admin only)")
     public Uni<User> updateUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserRequest request) {
-        Caller caller = access.requireAdmin();
-        return users.updateUser(caller, userId, request);
+        return audit.audited("updateUser", access.caller(), userId, null, null,
+                Uni.createFrom().deferred(() -> users.updateUser(access.requireAdmin(), userId, request)));
     }
 
     @PATCH
@@ -130,11 +128,9 @@ public class UserResource {
     public Uni<ObjectNode> updateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
-        Caller caller = access.requireSelfOrAdmin(userId);
-        if (request.changesNothing()) {
-            throw ApiException.input("body: give at least one field to change");
-        }
-        return keys.updateKey(caller, userId, keyId, request);
+        return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
+                Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
+                        request)));
     }
 
     @POST
@@ -145,7 +141,10 @@ public class UserResource {
     public Uni<UserKey> regenerateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @Valid UpdateUserKeyRequest request) {
-        Caller caller = access.requireSelfOrAdmin(userId);
-        return rotation.regenerate(caller, userId, keyId, request != null ? request : UpdateUserKeyRequest.EMPTY);
+        UpdateUserKeyRequest changes = request != null ? request : UpdateUserKeyRequest.EMPTY;
+        // the audit names the key acted upon; the rotation's own log line names its new id
+        return audit.audited("regenerateUserKey", access.caller(), userId, keyId, null,
+                Uni.createFrom().deferred(() -> rotation.regenerate(access.requireSelfOrAdmin(userId), userId, keyId,
+                        changes)));
     }
 }

@@ -30,6 +30,7 @@ import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyResponse;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.config.OrchestratorConfig.Regenerate.Fallback;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.litellm.orchestrator.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -49,13 +50,15 @@ public class KeyRotationService {
     private final KeyService keys;
     private final RegenerationLimiter limiter;
     private final OrchestratorConfig config;
+    private final OrchestratorMetrics metrics;
 
     public KeyRotationService(LiteLlmClient litellm, KeyService keys, RegenerationLimiter limiter,
-            OrchestratorConfig config) {
+            OrchestratorConfig config, OrchestratorMetrics metrics) {
         this.litellm = litellm;
         this.keys = keys;
         this.limiter = limiter;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public Uni<UserKey> regenerate(Caller caller, String userId, String keyId, UpdateUserKeyRequest changes) {
@@ -64,6 +67,7 @@ public class KeyRotationService {
                 .call(row -> keys.checkChanges(caller, userId, row, changes))
                 .flatMap(row -> litellm.regenerateKey(keyId, KeyChanges.toUpstream(changes), caller.principal())
                         .map(regenerated -> issued(userId, regenerated))
+                        .invoke(issued -> metrics.keyRegenerated("native"))
                         .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(changes.keyAlias()))
                         .onFailure(KeyRotationService::isEnterpriseOnly)
                         .recoverWithUni(f -> rotateByRecreation(caller, userId, keyId, row, changes)))
@@ -112,7 +116,8 @@ public class KeyRotationService {
                     return litellm.deleteKey(keyId, changedBy)
                             .replaceWith(new UserKey(userId, created.keyHash(), created.key()))
                             .onFailure().recoverWithUni(f -> afterFailedDelete(f, userId, keyId, created,
-                                    moveAlias, oldAlias, changedBy));
+                                    moveAlias, oldAlias, changedBy))
+                            .invoke(issued -> metrics.keyRegenerated("fallback"));
                 });
     }
 

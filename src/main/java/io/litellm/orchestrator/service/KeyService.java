@@ -108,6 +108,9 @@ public class KeyService {
      * key is 404 and nothing is sent to {@code /key/update}.
      */
     public Uni<ObjectNode> updateKey(Caller caller, String userId, String keyId, UpdateUserKeyRequest changes) {
+        if (changes.changesNothing()) {
+            throw ApiException.input("body: give at least one field to change");
+        }
         return requireOwnedKey(userId, keyId)
                 .call(row -> checkChanges(caller, userId, row, changes))
                 .flatMap(row -> litellm.updateKey(KeyChanges.updateOf(keyId, changes), caller.principal())

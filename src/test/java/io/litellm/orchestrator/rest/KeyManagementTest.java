@@ -21,9 +21,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,34 +29,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** {@code PATCH /users/{userId}/keys/{keyId}} ({@code updateUserKey}) and its field policy. */
 @QuarkusTest
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class KeyManagementTest {
+class KeyManagementTest extends ApiTest {
 
     private static final String PATH = "/api/litellm-orchestrator/users/{userId}/keys/{keyId}";
     private static final String KEY = hash("bob-laptop");
 
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
     @BeforeEach
-    void reset() {
-        litellm().resetAll();
+    void updatesSucceed() {
         litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + KEY + "\"}")));
-    }
-
-    @AfterEach
-    void closeBreakers() {
-        breakers.resetAll();
     }
 
     private static ValidatableResponse patch(String token, String userId, String keyId, String body) {

@@ -29,10 +29,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,13 +36,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
  * {@code POST /users/{userId}/keys/{keyId}/regenerate} ({@code regenerateUserKey}): LiteLLM's own regeneration,
@@ -55,25 +51,12 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
  */
 @QuarkusTest
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class KeyRegenerationTest {
+class KeyRegenerationTest extends ApiTest {
 
     private static final String PATH = "/api/litellm-orchestrator/users/{userId}/keys/{keyId}/regenerate";
     static final String ENTERPRISE_ONLY = "Regenerating Virtual Keys is an Enterprise feature, 💥 This is an "
             + "Enterprise feature. Get a license: https://www.litellm.ai/#pricing";
     private static final String NEW_SECRET = "sk-NewSecret0123456789abcd";
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void reset() {
-        litellm().resetAll();
-    }
-
-    @AfterEach
-    void closeBreakers() {
-        breakers.resetAll();
-    }
 
     static ValidatableResponse regenerate(String token, String userId, String keyId, String body) {
         var request = given().auth().oauth2(token).contentType("application/json");

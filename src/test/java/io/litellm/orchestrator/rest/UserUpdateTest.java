@@ -16,10 +16,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,37 +23,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** {@code PATCH /users/{userId}} ({@code updateUser}): admin only, budgets and spend. */
 @QuarkusTest
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class UserUpdateTest {
+class UserUpdateTest extends ApiTest {
 
     private static final String PATH = "/api/litellm-orchestrator/users/{userId}";
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void reset() {
-        litellm().resetAll();
-    }
-
-    @AfterEach
-    void closeBreakers() {
-        breakers.resetAll();
-    }
-
-    private static RequestSpecification as(String token) {
-        return given().auth().oauth2(token).contentType("application/json");
-    }
 
     @Test
     void adminChangesBudgetResetsSpendAndGetsTheUserAsReadBack() {
