@@ -56,7 +56,15 @@ public final class LiteLlmDtos {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GenerateKeyRequest(String userId, String keyAlias, List<String> models, Double maxBudget,
             String budgetDuration, String duration, Map<String, Object> metadata, Long tpmLimit, Long rpmLimit,
-            Integer maxParallelRequests, Boolean blocked) {
+            Integer maxParallelRequests, Boolean blocked, Double spend, String teamId) {
+
+        /** A new key: no spend carried over, no team. */
+        public GenerateKeyRequest(String userId, String keyAlias, List<String> models, Double maxBudget,
+                String budgetDuration, String duration, Map<String, Object> metadata, Long tpmLimit, Long rpmLimit,
+                Integer maxParallelRequests, Boolean blocked) {
+            this(userId, keyAlias, models, maxBudget, budgetDuration, duration, metadata, tpmLimit, rpmLimit,
+                    maxParallelRequests, blocked, null, null);
+        }
     }
 
     /** {@code GenerateKeyResponse}: {@code key} is the secret, {@code token} its hash. */

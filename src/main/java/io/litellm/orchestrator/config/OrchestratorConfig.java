@@ -1,5 +1,6 @@
 package io.litellm.orchestrator.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -27,6 +28,28 @@ public interface OrchestratorConfig {
 
     /** Defaults applied to users created through this service. */
     UserDefaults userDefaults();
+
+    /** Key regeneration ({@code regenerateUserKey}). */
+    Regenerate regenerate();
+
+    interface Regenerate {
+        /** {@code auto}: rotate by create-and-delete when LiteLLM's regeneration is enterprise-only; {@code never}: answer 501. */
+        @WithDefault("auto")
+        Fallback fallback();
+
+        /** Regenerations one caller may ask for one key within {@code window}; admins included. */
+        @WithDefault("5")
+        int maxPerWindow();
+
+        /** The sliding window of {@code max-per-window}, e.g. {@code 10m}. */
+        @WithDefault("10m")
+        Duration window();
+
+        enum Fallback {
+            AUTO,
+            NEVER
+        }
+    }
 
     interface UserDefaults {
         /** Budget given to a new user, in USD; unset means no budget limit. */

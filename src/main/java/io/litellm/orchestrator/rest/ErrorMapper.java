@@ -211,7 +211,11 @@ public class ErrorMapper {
     private static String fieldName(ConstraintViolation<?> violation) {
         String name = null;
         for (Path.Node node : violation.getPropertyPath()) {
-            if (node.getKind() == jakarta.validation.ElementKind.PROPERTY
+            if (node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT && name != null
+                    && node.getIndex() != null) {
+                // an element of a list: models[0] rather than "<list element>"
+                name = name + "[" + node.getIndex() + "]";
+            } else if (node.getKind() == jakarta.validation.ElementKind.PROPERTY
                     || node.getKind() == jakarta.validation.ElementKind.PARAMETER
                     || node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
                 name = node.getName() != null ? node.getName() : name;

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,13 +21,18 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.api.UpdateUserRequest;
 import io.litellm.orchestrator.api.User;
 import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
+import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.service.UserService;
 import io.quarkus.security.Authenticated;
@@ -51,12 +57,15 @@ public class UserResource {
     private final UserService users;
     private final KeyService keys;
     private final AuditLog audit;
+    private final KeyRotationService rotation;
 
-    public UserResource(AccessControl access, UserService users, KeyService keys, AuditLog audit) {
+    public UserResource(AccessControl access, UserService users, KeyService keys, AuditLog audit,
+            KeyRotationService rotation) {
         this.access = access;
         this.users = users;
         this.keys = keys;
         this.audit = audit;
+        this.rotation = rotation;
     }
 
     @POST
@@ -101,5 +110,40 @@ public class UserResource {
         return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.deleteKey(access.requireSelfOrAdmin(userId), userId, keyId)))
                 .map(done -> RestResponse.noContent());
+    }
+
+    @PATCH
+    @Path("/{userId}")
+    @Operation(operationId = "updateUser", summary = "Change a user's budget or spend (admin only)")
+    public Uni<User> updateUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @NotNull(message = "a JSON body is required") @Valid UpdateUserRequest request) {
+        return audit.audited("updateUser", access.caller(), userId, null, null,
+                Uni.createFrom().deferred(() -> users.updateUser(access.requireAdmin(), userId, request)));
+    }
+
+    @PATCH
+    @Path("/{userId}/keys/{keyId}")
+    @Operation(operationId = "updateUserKey", summary = "Change one of the user's keys; answers its row (no secret)")
+    public Uni<ObjectNode> updateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
+        return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
+                Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
+                        request)));
+    }
+
+    @POST
+    @Path("/{userId}/keys/{keyId}/regenerate")
+    // the body is optional: a bare POST without Content-Type must not be a 415
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working")
+    public Uni<UserKey> regenerateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @Valid UpdateUserKeyRequest request) {
+        UpdateUserKeyRequest changes = request != null ? request : UpdateUserKeyRequest.EMPTY;
+        // the audit names the key acted upon; the rotation's own log line names its new id
+        return audit.audited("regenerateUserKey", access.caller(), userId, keyId, null,
+                Uni.createFrom().deferred(() -> rotation.regenerate(access.requireSelfOrAdmin(userId), userId, keyId,
+                        changes)));
     }
 }

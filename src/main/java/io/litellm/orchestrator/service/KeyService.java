@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.client.LiteLlmClient;
@@ -100,6 +101,30 @@ public class KeyService {
     public Uni<Void> deleteKey(Caller caller, String userId, String keyId) {
         return requireOwnedKey(userId, keyId)
                 .flatMap(row -> litellm.deleteKey(keyId, caller.principal()));
+    }
+
+    /**
+     * Changes an owned key and answers its row as read back (no secret). Ownership is checked first: someone else's
+     * key is 404 and nothing is sent to {@code /key/update}.
+     */
+    public Uni<ObjectNode> updateKey(Caller caller, String userId, String keyId, UpdateUserKeyRequest changes) {
+        if (changes.changesNothing()) {
+            throw ApiException.input("body: give at least one field to change");
+        }
+        return requireOwnedKey(userId, keyId)
+                .call(row -> checkChanges(caller, userId, row, changes))
+                .flatMap(row -> litellm.updateKey(KeyChanges.updateOf(keyId, changes), caller.principal())
+                        .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(changes.keyAlias())))
+                .flatMap(updated -> requireOwnedKey(userId, keyId));
+    }
+
+    /** The field policy for changes to an owned key; a non-admin is held to their user's limits. */
+    public Uni<Void> checkChanges(Caller caller, String userId, ObjectNode row, UpdateUserKeyRequest changes) {
+        if (caller.admin() || changes.changesNothing()) {
+            return Uni.createFrom().voidItem();
+        }
+        return users.requireUser(userId).invoke(user -> policy.checkUpdate(caller, user, row, changes))
+                .replaceWithVoid();
     }
 
     /**

@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserRequest;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.UpdateUserRequest;
 import io.litellm.orchestrator.api.User;
 import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.client.LiteLlmDtos;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
 import io.litellm.orchestrator.client.UpstreamException;
@@ -104,6 +106,24 @@ public class UserService {
     private NewUserRequest defaultsFor(String userId) {
         return new NewUserRequest(userId, config.userDefaults().maxBudget().orElse(null),
                 config.userDefaults().budgetDuration().orElse(null), false);
+    }
+
+    /** Admin only (checked by the caller of this method): changes budgets or spend, then reads the user back. */
+    public Uni<User> updateUser(Caller caller, String userId, UpdateUserRequest changes) {
+        if (changes.changesNothing()) {
+            throw ApiException.input("body: give at least one of maxBudget, budgetDuration, spend");
+        }
+        var upstream = new LiteLlmDtos.UpdateUserRequest(userId, changes.maxBudget(), changes.budgetDuration(),
+                changes.spend());
+        return requireUser(userId)
+                .flatMap(existing -> litellm.updateUser(upstream, caller.principal()))
+                .flatMap(updated -> requireUser(userId)).map(UserService::toUser);
+    }
+
+    /** The LiteLLM user, or 404; never creates it. */
+    public Uni<UserInfo> requireUser(String userId) {
+        return litellm.findUser(userId)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("User " + userId + " not found")));
     }
 
     static User toUser(UserInfo info) {

@@ -1,0 +1,287 @@
+package io.litellm.orchestrator.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.KeyFixtures.error;
+import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
+import static io.litellm.orchestrator.support.KeyFixtures.row;
+import static io.litellm.orchestrator.support.LiteLlmStubs.MASTER_KEY;
+import static io.litellm.orchestrator.support.LiteLlmStubs.hash;
+import static io.litellm.orchestrator.support.LiteLlmStubs.keyUnknown;
+import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
+import static io.litellm.orchestrator.support.LiteLlmStubs.serverError;
+import static io.litellm.orchestrator.support.LiteLlmStubs.userExists;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.litellm.orchestrator.support.ApiTest;
+import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/** {@code PATCH /users/{userId}/keys/{keyId}} ({@code updateUserKey}) and its field policy. */
+@QuarkusTest
+@WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class KeyManagementTest extends ApiTest {
+
+    private static final String PATH = "/api/litellm-orchestrator/users/{userId}/keys/{keyId}";
+    private static final String KEY = hash("bob-laptop");
+
+    @BeforeEach
+    void updatesSucceed() {
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + KEY + "\"}")));
+    }
+
+    private static ValidatableResponse patch(String token, String userId, String keyId, String body) {
+        return given().auth().oauth2(token).contentType("application/json").body(body)
+                .when().patch(PATH, userId, keyId).then();
+    }
+
+    /** Bob's user: budget 10, may use gpt-4o and gpt-4o-mini. */
+    private static void bobRestricted() {
+        userExists("bob", 10.0, "[\"gpt-4o\",\"gpt-4o-mini\"]");
+    }
+
+    private static void updateSent(String body) {
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withRequestBody(equalToJson(body, false, false)));
+    }
+
+    private static void nothingUpdated() {
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
+    }
+
+    @Test
+    void selfChangesEveryFieldAllowedToThemAndGetsTheRowAsReadBack() {
+        bobRestricted();
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).inScenario("update").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson("{\"key\":\"" + KEY + "\",\"info\":" + row(KEY, "bob", "{}") + "}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).inScenario("update")
+                .willReturn(okJson("{}")).willSetStateTo("updated"));
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).inScenario("update").whenScenarioStateIs("updated")
+                .willReturn(okJson("{\"key\":\"" + KEY + "\",\"info\":"
+                        + row(KEY, "bob", "{\"key_alias\":\"ci\",\"api_key\":\"sk-should-never-show\"}") + "}")));
+
+        patch(TestTokens.user("bob"), "bob", KEY, """
+                {"keyAlias":"ci","maxBudget":10,"budgetDuration":"7d","models":["gpt-4o"],"metadata":{"team":"core"},
+                 "tpmLimit":1000,"rpmLimit":10,"maxParallelRequests":2,"blocked":true}""")
+                .statusCode(200)
+                .body("token", equalTo(KEY))
+                .body("key_alias", equalTo("ci"))
+                .body("user_id", equalTo("bob"))
+                .body(not(containsString("sk-should-never-show")));
+
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
+                .withRequestBody(equalToJson("""
+                        {"key":"%s","key_alias":"ci","max_budget":10.0,"budget_duration":"7d","models":["gpt-4o"],
+                         "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,
+                         "blocked":true}""".formatted(KEY), false, false)));
+    }
+
+    @Test
+    void onlyTheGivenFieldsAreSent() {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"rpmLimit\":5}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"rpm_limit\":5}");
+    }
+
+    @Test
+    void adminMayChangeAnythingOnAnyonesKey() {
+        keyInfo(row(KEY, "bob", "{\"blocked\":true,\"models\":[\"gpt-4o\"]}"));
+        bobRestricted();
+        patch(TestTokens.admin("alice"), "bob", KEY,
+                "{\"blocked\":false,\"maxBudget\":1000,\"models\":[\"o3-pro\"]}").statusCode(200);
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
+                .withHeader("litellm-changed-by", WireMock.equalTo("alice"))
+                .withRequestBody(equalToJson("""
+                        {"key":"%s","blocked":false,"max_budget":1000.0,"models":["o3-pro"]}""".formatted(KEY),
+                        false, false)));
+    }
+
+    @Test
+    void anotherUserIsRefusedBeforeAnythingReachesLiteLlm() {
+        keyInfo(row(KEY, "bob", "{}"));
+        patch(TestTokens.user("carol"), "bob", KEY, "{\"keyAlias\":\"mine\"}")
+                .statusCode(403).body("error.name", equalTo("NotAllowedError"));
+        litellm().verify(0, anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void noTokenIsUnauthenticated() {
+        given().contentType("application/json").body("{\"keyAlias\":\"x\"}").when().patch(PATH, "bob", KEY)
+                .then().statusCode(401).body("error.name", equalTo("AuthenticationError"));
+        nothingUpdated();
+    }
+
+    @Test
+    void someoneElsesKeyIsNotFoundAndNotUpdated() {
+        keyInfo(row(KEY, "carol", "{}"));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"mine\"}")
+                .statusCode(404).body("error.name", equalTo("NotFoundError"));
+        // even an admin acting on bob cannot reach carol's key through bob's path
+        patch(TestTokens.admin("alice"), "bob", KEY, "{\"keyAlias\":\"mine\"}").statusCode(404);
+        nothingUpdated();
+    }
+
+    @Test
+    void unknownKeyIsNotFound() {
+        keyUnknown(KEY);
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"x\"}").statusCode(404);
+        nothingUpdated();
+    }
+
+    // --- field policy --------------------------------------------------------------------------------------
+
+    @Test
+    void aUserMayNotUnblockABlockedKey() {
+        keyInfo(row(KEY, "bob", "{\"blocked\":true}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"blocked\":false}")
+                .statusCode(403).body("error.message", containsString("blocked"));
+        nothingUpdated();
+    }
+
+    @Test
+    void blockedFalseOnAnUnblockedKeyChangesNothingAndIsAllowed() {
+        keyInfo(row(KEY, "bob", "{\"blocked\":null}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"blocked\":false}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"blocked\":false}");
+    }
+
+    @Test
+    void aUserMayNotRaiseTheBudgetAboveTheirUsers() {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"maxBudget\":10.01}")
+                .statusCode(403).body("error.message", containsString("maxBudget"));
+        nothingUpdated();
+    }
+
+    @Test
+    void aUserMaySetTheBudgetUpToTheirUsers() {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"maxBudget\":10}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"max_budget\":10.0}");
+    }
+
+    @Test
+    void aUserWithoutBudgetMaySetAnyKeyBudget() {
+        keyInfo(row(KEY, "bob", "{}"));
+        userExists("bob", null, null);
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"maxBudget\":500}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"max_budget\":500.0}");
+    }
+
+    @Test
+    void aUserMayNotAddAModelTheirUserMayNotUse() {
+        keyInfo(row(KEY, "bob", "{\"models\":[\"gpt-4o\"]}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"models\":[\"gpt-4o\",\"o3-pro\"]}")
+                .statusCode(403).body("error.message", containsString("o3-pro"));
+        nothingUpdated();
+    }
+
+    @Test
+    void aUserMayNotWidenARestrictedKeyToEveryModel() {
+        keyInfo(row(KEY, "bob", "{\"models\":[\"gpt-4o\"]}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"models\":[]}")
+                .statusCode(403).body("error.message", containsString("models"));
+        nothingUpdated();
+    }
+
+    @Test
+    void aUserMayKeepAModelAnAdminGaveTheKey() {
+        keyInfo(row(KEY, "bob", "{\"models\":[\"o3-pro\"]}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"models\":[\"o3-pro\",\"gpt-4o-mini\"]}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"models\":[\"o3-pro\",\"gpt-4o-mini\"]}");
+    }
+
+    @Test
+    void aUserWithoutModelListMayChooseAnyModel() {
+        keyInfo(row(KEY, "bob", "{}"));
+        userExists("bob", 10.0, null);
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"models\":[\"o3-pro\"]}").statusCode(200);
+        updateSent("{\"key\":\"" + KEY + "\",\"models\":[\"o3-pro\"]}");
+    }
+
+    // --- input and upstream --------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{}                                | at least one",
+            "{\"maxBudget\":-1}                | maxBudget",
+            "{\"budgetDuration\":\"forever\"}  | budgetDuration",
+            "{\"tpmLimit\":-5}                 | tpmLimit",
+            "{\"rpmLimit\":-5}                 | rpmLimit",
+            "{\"maxParallelRequests\":-1}      | maxParallelRequests",
+            "{\"keyAlias\":\"\"}               | keyAlias",
+            "{\"models\":[\"\"]}               | models[0]",
+            "{\"blocked\":\"maybe\"}           | blocked",
+            "{\"key_alias\":\"x\"}             | key_alias: unknown field",
+            "{\"user_id\":\"carol\"}           | user_id: unknown field",
+    })
+    void invalidBodiesNameTheField(String body, String expected) {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        patch(TestTokens.user("bob"), "bob", KEY, body)
+                .statusCode(400).body("error.name", equalTo("InputError"))
+                .body("error.message", containsString(expected));
+        nothingUpdated();
+    }
+
+    @Test
+    void aSecretInsteadOfAKeyIdIsRefused() {
+        patch(TestTokens.user("bob"), "bob", "sk-1234567890abcdef", "{\"keyAlias\":\"x\"}")
+                .statusCode(400).body("error.message", containsString("keyId"))
+                .body(not(containsString("sk-1234567890abcdef")));
+        litellm().verify(0, anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void aTakenAliasIsAConflict() {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(error(400,
+                "Unique key aliases across all keys are required. Key alias 'shared' already exists.")));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"shared\"}")
+                .statusCode(409).body("error.name", equalTo("ConflictError"))
+                .body("error.message", containsString("shared"));
+    }
+
+    @Test
+    void upstreamFailureIsBadGateway() {
+        keyInfo(row(KEY, "bob", "{}"));
+        bobRestricted();
+        serverError("/key/update");
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"x\"}")
+                .statusCode(502).body("error.name", equalTo("BadGatewayError"));
+        // a write is not retried after LiteLLM answered
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")));
+    }
+}

@@ -1,0 +1,405 @@
+package io.litellm.orchestrator.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.KeyFixtures.bodies;
+import static io.litellm.orchestrator.support.KeyFixtures.calls;
+import static io.litellm.orchestrator.support.KeyFixtures.error;
+import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
+import static io.litellm.orchestrator.support.KeyFixtures.read;
+import static io.litellm.orchestrator.support.KeyFixtures.row;
+import static io.litellm.orchestrator.support.LiteLlmStubs.MASTER_KEY;
+import static io.litellm.orchestrator.support.LiteLlmStubs.hash;
+import static io.litellm.orchestrator.support.LiteLlmStubs.keyUnknown;
+import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
+import static io.litellm.orchestrator.support.LiteLlmStubs.userExists;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+
+import io.litellm.orchestrator.support.ApiTest;
+import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * {@code POST /users/{userId}/keys/{keyId}/regenerate} ({@code regenerateUserKey}): LiteLLM's own regeneration,
+ * the create-and-delete fallback for open-source LiteLLM, its undo, and the rate limit. Every test uses its own key
+ * ids, because the rate limit counts per caller and key for the life of the application.
+ */
+@QuarkusTest
+@WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class KeyRegenerationTest extends ApiTest {
+
+    private static final String PATH = "/api/litellm-orchestrator/users/{userId}/keys/{keyId}/regenerate";
+    static final String ENTERPRISE_ONLY = "Regenerating Virtual Keys is an Enterprise feature, 💥 This is an "
+            + "Enterprise feature. Get a license: https://www.litellm.ai/#pricing";
+    private static final String NEW_SECRET = "sk-NewSecret0123456789abcd";
+
+    static ValidatableResponse regenerate(String token, String userId, String keyId, String body) {
+        var request = given().auth().oauth2(token).contentType("application/json");
+        if (body != null) {
+            request = request.body(body);
+        }
+        return request.when().post(PATH, userId, keyId).then().log().ifValidationFails();
+    }
+
+    static void enterpriseRegenerates(String oldKey, String newKey, String secret) {
+        litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate")).willReturn(okJson("""
+                {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(secret, newKey))));
+    }
+
+    static void enterpriseOnly(String oldKey) {
+        litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate")).willReturn(error(500,
+                ENTERPRISE_ONLY)));
+    }
+
+    // --- LiteLLM Enterprise: /key/{key}/regenerate ---------------------------------------------------------
+
+    @Test
+    void enterpriseRegenerationAnswersTheNewIdAndSecret() {
+        String oldKey = hash("ent-old");
+        String newKey = hash("ent-new");
+        keyInfo(row(oldKey, "bob", "{}"));
+        enterpriseRegenerates(oldKey, newKey, NEW_SECRET);
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, null)
+                .statusCode(200)
+                .body("userId", equalTo("bob"))
+                .body("keyId", equalTo(newKey))
+                .body("keySecret", equalTo(NEW_SECRET));
+
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
+                .withRequestBody(equalToJson("{}", false, false)));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+    }
+
+    @Test
+    void enterpriseRegenerationCarriesTheChanges() {
+        String oldKey = hash("ent-changes-old");
+        keyInfo(row(oldKey, "bob", "{}"));
+        userExists("bob", 10.0, null);
+        enterpriseRegenerates(oldKey, hash("ent-changes-new"), NEW_SECRET);
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"keyAlias\":\"rotated\",\"rpmLimit\":20}")
+                .statusCode(200);
+
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
+                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20}", false, false)));
+    }
+
+    @Test
+    void adminMayRegenerateAnyonesKey() {
+        String oldKey = hash("ent-admin-old");
+        keyInfo(row(oldKey, "bob", "{}"));
+        enterpriseRegenerates(oldKey, hash("ent-admin-new"), NEW_SECRET);
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null).statusCode(200);
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
+                .withHeader("litellm-changed-by", WireMock.equalTo("alice")));
+    }
+
+    @Test
+    void anotherUserIsRefusedBeforeAnythingReachesLiteLlm() {
+        String oldKey = hash("ent-other");
+        keyInfo(row(oldKey, "bob", "{}"));
+        regenerate(TestTokens.user("carol"), "bob", oldKey, null)
+                .statusCode(403).body("error.name", equalTo("NotAllowedError"));
+        litellm().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void noTokenIsUnauthenticated() {
+        given().when().post(PATH, "bob", hash("ent-anon")).then().statusCode(401);
+        litellm().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void someoneElsesKeyIsNotFoundAndNotRegenerated() {
+        String carols = hash("carols-key");
+        keyInfo(row(carols, "carol", "{}"));
+        regenerate(TestTokens.user("bob"), "bob", carols, null)
+                .statusCode(404).body("error.name", equalTo("NotFoundError"));
+        assertEquals(List.of("GET /key/info?key=" + carols), calls());
+    }
+
+    @Test
+    void unknownKeyIsNotFound() {
+        String unknown = hash("unknown-key");
+        keyUnknown(unknown);
+        regenerate(TestTokens.user("bob"), "bob", unknown, null).statusCode(404);
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/" + unknown + "/regenerate")));
+    }
+
+    @Test
+    void theFieldPolicyAppliesToTheChanges() {
+        String oldKey = hash("policy-regen");
+        keyInfo(row(oldKey, "bob", "{\"blocked\":true}"));
+        userExists("bob", 10.0, null);
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"blocked\":false}")
+                .statusCode(403).body("error.message", containsString("blocked"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"maxBudget\":11}")
+                .statusCode(403).body("error.message", containsString("maxBudget"));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate")));
+    }
+
+    @Test
+    void invalidChangesNameTheField() {
+        String oldKey = hash("invalid-regen");
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"tpmLimit\":-1}")
+                .statusCode(400).body("error.message", containsString("tpmLimit"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"new_key\":\"sk-chosen-by-me\"}")
+                .statusCode(400).body("error.message", containsString("new_key: unknown field"))
+                .body(not(containsString("sk-chosen-by-me")));
+        litellm().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void anUpstreamFailureIsBadGateway() {
+        String oldKey = hash("ent-500");
+        keyInfo(row(oldKey, "bob", "{}"));
+        litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
+                .willReturn(error(500, "database is down")));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, null)
+                .statusCode(502).body("error.name", equalTo("BadGatewayError"));
+        // not the enterprise answer: no fallback
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+
+    // --- open-source LiteLLM: create a copy, delete the old key --------------------------------------------
+
+    /** An old key with every property the copy must keep. */
+    private static ObjectNode richKey(String hash, Instant expires) {
+        return row(hash, "bob", """
+                {"key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d",
+                 "tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,"metadata":{"team":"core"},
+                 "spend":0.75,"team_id":"team-a","expires":"%s"}""".formatted(expires));
+    }
+
+    @Test
+    void fallbackCopiesTheKeyMovesTheAliasAndDeletesTheOldKey() {
+        String oldKey = hash("oss-old");
+        String newKey = hash("oss-new");
+        Instant expires = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        keyInfo(richKey(oldKey, expires));
+        userExists("bob", 10.0, "[\"gpt-4o\",\"gpt-4o-mini\"]");
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{\"deleted_keys\":[]}")));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"rpmLimit\":20}")
+                .statusCode(200)
+                .body("keyId", equalTo(newKey))
+                .body("keySecret", equalTo(NEW_SECRET));
+
+        assertEquals(List.of(
+                "GET /key/info?key=" + oldKey,
+                "GET /user/info?user_id=bob",
+                "POST /key/" + oldKey + "/regenerate",
+                "POST /key/update",
+                "POST /key/generate",
+                "POST /key/delete"), calls());
+        // the alias is freed on the old key so the copy can take it
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), bodies("/key/update").get(0));
+        JsonNode copy = bodies("/key/generate").get(0);
+        long duration = Long.parseLong(copy.path("duration").asText().replace("s", ""));
+        assertTrue(Math.abs(duration - 10 * 24 * 3600) < 60, "copy expires with the old key, got " + duration);
+        ((ObjectNode) copy).remove("duration");
+        assertEquals(read("""
+                {"user_id":"bob","key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d",
+                 "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":20,"max_parallel_requests":2,
+                 "spend":0.75,"team_id":"team-a"}"""), copy);
+        assertEquals(read("{\"keys\":[\"" + oldKey + "\"]}"), bodies("/key/delete").get(0));
+        for (String path : List.of("/key/update", "/key/generate", "/key/delete")) {
+            litellm().verify(postRequestedFor(urlPathEqualTo(path))
+                    .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                    .withHeader("litellm-changed-by", WireMock.equalTo("bob")));
+        }
+    }
+
+    @Test
+    void fallbackWithANewAliasLeavesTheOldAliasAlone() {
+        String oldKey = hash("oss-rename-old");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\"}"));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, hash("oss-rename-new")))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}").statusCode(200);
+
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
+        assertEquals("desktop", bodies("/key/generate").get(0).path("key_alias").asText());
+    }
+
+    @Test
+    void failingToDeleteTheOldKeyUndoesEverything() {
+        String oldKey = hash("oss-fail-old");
+        String newKey = hash("oss-fail-new");
+        keyInfo(richKey(oldKey, Instant.now().plus(1, ChronoUnit.DAYS)));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + oldKey + "\"]}"))
+                .willReturn(error(500, "database is down")));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + newKey + "\"]}"))
+                .willReturn(okJson("{}")));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
+                .statusCode(502)
+                .body("error.name", equalTo("BadGatewayError"))
+                .body("error.message", containsString("old key is still valid"))
+                .body(not(containsString(NEW_SECRET)));
+
+        assertEquals(List.of(
+                "GET /key/info?key=" + oldKey,
+                "POST /key/" + oldKey + "/regenerate",
+                "POST /key/update",
+                "POST /key/generate",
+                "POST /key/delete",
+                "GET /key/info?key=" + oldKey,
+                "POST /key/delete",
+                "POST /key/update"), calls());
+        List<JsonNode> deletes = bodies("/key/delete");
+        assertEquals(read("{\"keys\":[\"" + newKey + "\"]}"), deletes.get(1), "the new key is deleted");
+        List<JsonNode> updates = bodies("/key/update");
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}"), updates.get(1),
+                "the old key gets its alias back");
+    }
+
+    @Test
+    void failingToCreateTheCopyGivesTheAliasBack() {
+        String oldKey = hash("oss-gen-fail");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\"}"));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(error(500, "database is down")));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, null)
+                .statusCode(502).body("error.message", containsString("old key is still valid"));
+
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+        assertEquals(List.of(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"),
+                read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}")), bodies("/key/update"));
+    }
+
+    @Test
+    void aDeleteThatHappenedDespiteAnErrorCountsAsDone() {
+        String oldKey = hash("oss-ghost-old");
+        String newKey = hash("oss-ghost-new");
+        // the old key is there when we start, gone when we look again after the failed delete
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/info"))
+                .inScenario("ghost").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(okJson("{\"key\":\"" + oldKey + "\",\"info\":" + row(oldKey, "bob", "{}") + "}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).inScenario("ghost")
+                .willReturn(error(500, "connection reset after commit")).willSetStateTo("deleted"));
+        keyUnknownInState(oldKey, "deleted");
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
+                .statusCode(200).body("keyId", equalTo(newKey));
+        // the new key is kept: deleting it would leave bob with no key at all
+        assertEquals(1, bodies("/key/delete").size());
+    }
+
+    private static void keyUnknownInState(String hash, String state) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/info"))
+                .inScenario("ghost").whenScenarioStateIs(state)
+                .willReturn(error(404, "Key not found in database")));
+    }
+
+    @Test
+    void aTakenNewAliasIsAConflictAndNothingIsDeleted() {
+        String oldKey = hash("oss-alias-taken");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\"}"));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(error(400,
+                "Unique key aliases across all keys are required. Key alias 'desktop' already exists.")));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}")
+                .statusCode(409).body("error.name", equalTo("ConflictError"));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+    }
+
+    @Test
+    void anExpiredKeyIsNotRotated() {
+        String oldKey = hash("oss-expired");
+        keyInfo(row(oldKey, "bob", "{\"expires\":\"2025-01-01T00:00:00Z\"}"));
+        enterpriseOnly(oldKey);
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
+                .statusCode(409).body("error.message", containsString("expired"));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
+    }
+
+    // --- rate limit ------------------------------------------------------------------------------------------
+
+    @Test
+    void theSixthRegenerationWithinTheWindowIsRefusedEvenAfterTheKeyChangedId() {
+        // each regeneration gives the key a new id: the count must follow it
+        String current = hash("limited-0");
+        for (int i = 1; i <= 5; i++) {
+            String next = hash("limited-" + i);
+            keyInfo(row(current, "bob", "{}"));
+            enterpriseRegenerates(current, next, NEW_SECRET);
+            regenerate(TestTokens.user("bob"), "bob", current, null).statusCode(200).body("keyId", equalTo(next));
+            current = next;
+        }
+        keyInfo(row(current, "bob", "{}"));
+        enterpriseRegenerates(current, hash("limited-6"), NEW_SECRET);
+
+        String retryAfter = regenerate(TestTokens.user("bob"), "bob", current, null)
+                .statusCode(429)
+                .body("error.name", equalTo("TooManyRequestsError"))
+                .extract().header("Retry-After");
+        long seconds = Long.parseLong(retryAfter);
+        assertTrue(seconds > 0 && seconds <= 600, "Retry-After within the 10 min window, got " + seconds);
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/" + current + "/regenerate")));
+
+        // another caller (an admin) has their own count for this key
+        regenerate(TestTokens.admin("alice"), "bob", current, null).statusCode(200);
+    }
+
+    @Test
+    void adminsAreNotExemptAndFailedAttemptsCount() {
+        String unknown = hash("limited-admin");
+        keyUnknown(unknown);
+        for (int i = 0; i < 5; i++) {
+            regenerate(TestTokens.admin("alice"), "bob", unknown, null).statusCode(404);
+        }
+        regenerate(TestTokens.admin("alice"), "bob", unknown, null)
+                .statusCode(429).header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"));
+    }
+}

@@ -1,0 +1,81 @@
+package io.litellm.orchestrator.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * Key rows with chosen properties for {@code /key/info}, and what the app sent to LiteLLM, in order.
+ */
+public final class KeyFixtures {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private KeyFixtures() {
+    }
+
+    /** A key row of LiteLLM v1.80 ({@code LiteLLM_VerificationToken}); {@code overrides} is JSON merged on top. */
+    public static ObjectNode row(String hash, String userId, String overrides) {
+        ObjectNode row = (ObjectNode) read("""
+                {"token":"%1$s","key_name":"sk-...abcd","key_alias":"laptop","user_id":"%2$s","team_id":null,
+                 "spend":0.5,"max_budget":5.0,"budget_duration":null,"models":[],"blocked":null,"metadata":{},
+                 "tpm_limit":null,"rpm_limit":null,"max_parallel_requests":null,
+                 "created_at":"2026-11-02T09:00:00Z","expires":null}
+                """.formatted(hash, userId));
+        row.setAll((ObjectNode) read(overrides));
+        return row;
+    }
+
+    /** {@code /key/info} answers this row for its token. */
+    public static void keyInfo(ObjectNode row) {
+        String hash = row.path("token").asText();
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(hash))
+                .willReturn(okJson("{\"key\":\"" + hash + "\",\"info\":" + row + "}")));
+    }
+
+    /** LiteLLM's error body with a status. */
+    public static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error(int status, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("message", message).put("type", "x").putNull("param").put("code", "" + status);
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body.toString());
+    }
+
+    /** Every request LiteLLM received, oldest first, as {@code METHOD url}. */
+    public static List<String> calls() {
+        return events().stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList();
+    }
+
+    /** Bodies of the POSTs to {@code path}, oldest first. */
+    public static List<JsonNode> bodies(String path) {
+        return events().stream()
+                .filter(e -> e.getRequest().getUrl().equals(path))
+                .map(e -> read(e.getRequest().getBodyAsString())).toList();
+    }
+
+    private static List<ServeEvent> events() {
+        List<ServeEvent> events = new ArrayList<>(litellm().getAllServeEvents());
+        Collections.reverse(events);
+        return events;
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
