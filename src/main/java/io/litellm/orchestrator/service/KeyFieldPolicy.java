@@ -12,6 +12,7 @@ import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.litellm.orchestrator.security.Caller;
 
 /**
@@ -20,12 +21,20 @@ import io.litellm.orchestrator.security.Caller;
 @ApplicationScoped
 public class KeyFieldPolicy {
 
+    private final OrchestratorMetrics metrics;
+
+    public KeyFieldPolicy(OrchestratorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public void checkCreate(Caller caller, UserInfo user, CreateUserKeyRequest request) {
         if (caller.admin()) {
             return;
         }
-        checkBudget(user, request.maxBudget());
-        checkModels(user, request.models());
+        counted(() -> {
+            checkBudget(user, request.maxBudget());
+            checkModels(user, request.models());
+        });
     }
 
     /**
@@ -40,11 +49,23 @@ public class KeyFieldPolicy {
         if (caller.admin()) {
             return;
         }
-        if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
-            throw ApiException.notAllowed("blocked: only an admin may unblock a key");
+        counted(() -> {
+            if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
+                throw ApiException.notAllowed("blocked: only an admin may unblock a key");
+            }
+            checkBudget(user, request.maxBudget());
+            checkAddedModels(user, key, request.models());
+        });
+    }
+
+    /** Runs the checks, counting a refusal under reason {@code field_policy}. */
+    private void counted(Runnable checks) {
+        try {
+            checks.run();
+        } catch (ApiException refused) {
+            metrics.refusal("field_policy");
+            throw refused;
         }
-        checkBudget(user, request.maxBudget());
-        checkAddedModels(user, key, request.models());
     }
 
     /** Models the key already has may stay; a new one must be one the user may use. */

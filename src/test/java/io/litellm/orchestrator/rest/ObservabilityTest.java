@@ -44,7 +44,9 @@ class ObservabilityTest extends ApiTest {
     @Test
     void readinessFollowsLiteLlmAndIsCached() throws InterruptedException {
         litellm().stubFor(get(urlPathEqualTo("/health/liveliness")).willReturn(okJson("\"I'm alive!\"")));
-        TimeUnit.MILLISECONDS.sleep(1100); // let any earlier cached probe expire (cache-ttl=1s in tests)
+        given().get("/q/health/ready"); // warm the path, so the timed part below is not a cold start
+        TimeUnit.MILLISECONDS.sleep(2100); // let any earlier cached probe expire (cache-ttl=2s in tests)
+        litellm().resetRequests();
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
@@ -53,13 +55,13 @@ class ObservabilityTest extends ApiTest {
 
         litellm().stubFor(get(urlPathEqualTo("/health/liveliness"))
                 .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        TimeUnit.MILLISECONDS.sleep(1100);
+        TimeUnit.MILLISECONDS.sleep(2100);
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         // liveness is the process alone: a LiteLLM outage must not get our pods restarted
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
 
         litellm().stubFor(get(urlPathEqualTo("/health/liveliness")).willReturn(okJson("\"I'm alive!\"")));
-        TimeUnit.MILLISECONDS.sleep(1100);
+        TimeUnit.MILLISECONDS.sleep(2100);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
@@ -94,6 +96,7 @@ class ObservabilityTest extends ApiTest {
         double notSelfBefore = counter("orchestrator_authorization_refusals_total", "reason=\"not_self\"");
         double unauthBefore = counter("orchestrator_authorization_refusals_total", "reason=\"unauthenticated\"");
         double failedBefore = counter("orchestrator_upstream_failures_total", "kind=\"failed\"");
+        double policyBefore = counter("orchestrator_authorization_refusals_total", "reason=\"field_policy\"");
 
         String secret = "sk-metrics0123456789";
         String hash = hash("metrics-key");
@@ -105,6 +108,8 @@ class ObservabilityTest extends ApiTest {
         as(TestTokens.user(JANE)).delete(BASE + "/users/" + JANE_PATH + "/keys/" + hash).then().statusCode(204);
         as(TestTokens.user("alice")).get(BASE + "/users/" + JANE_PATH).then().statusCode(403);
         anonymous().get(BASE + "/users/bob").then().statusCode(401);
+        as(TestTokens.user(JANE)).body("{\"maxBudget\":1000}").post(BASE + "/users/" + JANE_PATH + "/keys")
+                .then().statusCode(403);
         serverError("/user/info");
         as(TestTokens.user("bob")).get(BASE + "/users/bob").then().statusCode(502);
 
@@ -116,6 +121,7 @@ class ObservabilityTest extends ApiTest {
         assertThat(counter("orchestrator_authorization_refusals_total", "reason=\"unauthenticated\""))
                 .isEqualTo(unauthBefore + 1);
         assertThat(counter("orchestrator_upstream_failures_total", "kind=\"failed\"")).isEqualTo(failedBefore + 3);
+        assertThat(counter("orchestrator_authorization_refusals_total", "reason=\"field_policy\"")).isEqualTo(policyBefore + 1);
 
         String metrics = given().get("/q/metrics").asString();
         assertThat(metrics).contains("http_server_requests_seconds_count").contains("ft_");
