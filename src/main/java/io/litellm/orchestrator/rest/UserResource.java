@@ -148,7 +148,11 @@ public class UserResource {
     @PATCH
     @Path("/{userId}")
     @Operation(operationId = "updateUser", summary = "Change a user's budget or spend (admin only)")
-    public Uni<User> updateUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+    @APIResponse(responseCode = "200", description = "The user as changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<User> updateUser(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserRequest request) {
         return audit.audited("updateUser", access.caller(), userId, null, null,
                 Uni.createFrom().deferred(() -> users.updateUser(access.requireAdmin(), userId, request)));
@@ -157,8 +161,13 @@ public class UserResource {
     @PATCH
     @Path("/{userId}/keys/{keyId}")
     @Operation(operationId = "updateUserKey", summary = "Change one of the user's keys; answers its row (no secret)")
-    public Uni<ObjectNode> updateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+    @APIResponse(responseCode = "200", description = "The key's row as changed (LiteLLM's snake_case row, no secret)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UserAPIKeyAuth")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<ObjectNode> updateUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
         return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
@@ -170,8 +179,17 @@ public class UserResource {
     // the body is optional: a bare POST without Content-Type must not be a 415
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working")
-    public Uni<UserKey> regenerateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+    @APIResponse(responseCode = "200", description = "The new key; keySecret is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKey.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @APIResponse(responseCode = "501", ref = "NotImplemented")
+    public Uni<UserKey> regenerateUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @RequestBody(required = false, description = "Optional changes applied to the new key",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UpdateUserKeyRequest.class)))
             @Valid UpdateUserKeyRequest request) {
         UpdateUserKeyRequest changes = request != null ? request : UpdateUserKeyRequest.EMPTY;
         // the audit names the key acted upon; the rotation's own log line names its new id

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.litellm.orchestrator.support.LiteLlmStubs.MASTER_KEY;
@@ -31,6 +32,7 @@ import io.litellm.orchestrator.contract.client.ApiException;
 import io.litellm.orchestrator.contract.client.api.UsersApi;
 import io.litellm.orchestrator.contract.client.model.CreateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.CreateUserRequest;
+import io.litellm.orchestrator.contract.client.model.UpdateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.Error;
 import io.litellm.orchestrator.contract.client.model.User;
 import io.litellm.orchestrator.contract.client.model.UserAPIKeyAuth;
@@ -64,7 +66,7 @@ class GeneratedClientIT {
     }
 
     @Test
-    void createUserThenKeyThenListThenDelete() throws ApiException {
+    void createUserThenKeyThenListUpdateRegenerateAndDelete() throws ApiException {
         UsersApi jane = client(TestTokens.user(JANE));
         String keyId = hash("jane-client");
 
@@ -96,10 +98,28 @@ class GeneratedClientIT {
         assertEquals("sk-...wxyz", keys.get(0).getKeyName());
 
         keyOwnedBy(keyId, JANE);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + keyId + "\"}")));
+        UserAPIKeyAuth updated = jane.updateUserKey(keyId, JANE, new UpdateUserKeyRequest().keyAlias("laptop"));
+        assertEquals(keyId, updated.getToken());
+        assertEquals("laptop", updated.getKeyAlias());
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
+                .withRequestBody(equalToJson("{\"key\":\"" + keyId + "\",\"key_alias\":\"laptop\"}", false, true)));
+
+        String rotatedId = hash("jane-client-rotated");
+        String rotatedSecret = "sk-R0tat3dCli3ntRoundTrip";
+        litellm().stubFor(post(urlPathEqualTo("/key/" + keyId + "/regenerate")).willReturn(okJson("""
+                {"key":"%s","token":"%s","key_alias":"laptop","user_id":"%s"}""".formatted(rotatedSecret, rotatedId,
+                JANE))));
+        UserKey rotated = jane.regenerateUserKey(keyId, JANE, null);
+        assertEquals(JANE, rotated.getUserId());
+        assertEquals(rotatedId, rotated.getKeyId());
+        assertEquals(rotatedSecret, rotated.getKeySecret());
+
+        keyOwnedBy(rotatedId, JANE);
         keyDeleted();
-        jane.deleteUserKey(keyId, JANE);
+        jane.deleteUserKey(rotatedId, JANE);
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
-                .withRequestBody(equalToJson("{\"keys\":[\"" + keyId + "\"]}")));
+                .withRequestBody(equalToJson("{\"keys\":[\"" + rotatedId + "\"]}")));
     }
 
     @Test
