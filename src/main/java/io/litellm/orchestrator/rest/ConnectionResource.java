@@ -6,6 +6,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,6 +44,10 @@ public class ConnectionResource {
 
     @GET
     @Operation(operationId = "getLiteLlmConnection", summary = "LiteLLM reachability, latency and master-key check (admin)")
+    @APIResponse(responseCode = "200", description = "The report, also when LiteLLM is down")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "500", ref = "InternalError")
     public Uni<ConnectionReport> connection() {
         access.requireAdmin();
         return probe.connection().map(result -> new ConnectionReport(config.baseUrl(), result.reachable(),

@@ -17,6 +17,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -47,6 +52,14 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "users", description = "User management")
 @SecurityRequirement(name = "bearerAuth")
+// failures every route can meet; the error responses live in META-INF/openapi.yaml with their examples
+@APIResponse(responseCode = "400", ref = "BadRequest")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "403", ref = "Forbidden")
+@APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "502", ref = "BadGateway")
+@APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+@APIResponse(responseCode = "504", ref = "GatewayTimeout")
 public class UserResource {
 
     /** LiteLLM key hashes are SHA-256 hex; anything else (a secret above all) is refused before use. */
@@ -69,7 +82,11 @@ public class UserResource {
     }
 
     @POST
-    @Operation(operationId = "createUser", summary = "Create a LiteLLM user (self, or anyone as admin)")
+    @Operation(operationId = "createUser", summary = "Create a LiteLLM user (self, or anyone as admin)",
+            description = "The Backstage frontend sends {userId}. Only an admin may set maxBudget or budgetDuration.")
+    @APIResponse(responseCode = "201", description = "User created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     public Uni<RestResponse<User>> createUser(@NotNull(message = "a JSON body with userId is required") @Valid CreateUserRequest request) {
         return audit.audited("createUser", access.caller(), request.userId(), null, null,
                 Uni.createFrom().deferred(() -> users.createUser(access.requireSelfOrAdmin(request.userId()), request)))
@@ -79,15 +96,25 @@ public class UserResource {
     @GET
     @Path("/{userId}")
     @Operation(operationId = "getUser", summary = "Read a user (self or admin)")
-    public Uni<User> getUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+    @APIResponse(responseCode = "200", description = "User found",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<User> getUser(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
         return users.getUser(access.requireSelfOrAdmin(userId), userId);
     }
 
     @POST
     @Path("/{userId}/keys")
-    @Operation(operationId = "createUserKey", summary = "Create a key for a user; its secret is shown only here")
-    public Uni<RestResponse<UserKey>> createUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @Valid CreateUserKeyRequest request) {
+    @Operation(operationId = "createUserKey", summary = "Create a key for a user; its secret is shown only here",
+            description = "The Backstage frontend sends {}; every field is optional, and so is the body.")
+    @APIResponse(responseCode = "201", description = "User key created; keySecret is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKey.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<RestResponse<UserKey>> createUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @RequestBody(required = false) @Valid CreateUserKeyRequest request) {
         CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
         return audit.audited("createUserKey", access.caller(), userId, null, UserKey::keyId,
                 Uni.createFrom().deferred(() -> keys.createKey(access.requireSelfOrAdmin(userId), userId, body)))
@@ -97,7 +124,10 @@ public class UserResource {
     @GET
     @Path("/{userId}/keys")
     @Operation(operationId = "getUserKeys", summary = "List a user's keys (no secrets)")
-    public Uni<UserKeyList> getUserKeys(@PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+    @APIResponse(responseCode = "200", description = "User keys found",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKeyList.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<UserKeyList> getUserKeys(@Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
         access.requireSelfOrAdmin(userId);
         return keys.listKeys(userId);
     }
@@ -105,8 +135,11 @@ public class UserResource {
     @DELETE
     @Path("/{userId}/keys/{keyId}")
     @Operation(operationId = "deleteUserKey", summary = "Delete one of the user's keys")
-    public Uni<RestResponse<Void>> deleteUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
+    @APIResponse(responseCode = "204", description = "User key deleted")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<RestResponse<Void>> deleteUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
         return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.deleteKey(access.requireSelfOrAdmin(userId), userId, keyId)))
                 .map(done -> RestResponse.noContent());
@@ -115,7 +148,11 @@ public class UserResource {
     @PATCH
     @Path("/{userId}")
     @Operation(operationId = "updateUser", summary = "Change a user's budget or spend (admin only)")
-    public Uni<User> updateUser(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
+    @APIResponse(responseCode = "200", description = "The user as changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<User> updateUser(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserRequest request) {
         return audit.audited("updateUser", access.caller(), userId, null, null,
                 Uni.createFrom().deferred(() -> users.updateUser(access.requireAdmin(), userId, request)));
@@ -124,8 +161,13 @@ public class UserResource {
     @PATCH
     @Path("/{userId}/keys/{keyId}")
     @Operation(operationId = "updateUserKey", summary = "Change one of the user's keys; answers its row (no secret)")
-    public Uni<ObjectNode> updateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+    @APIResponse(responseCode = "200", description = "The key's row as changed (LiteLLM's snake_case row, no secret)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UserAPIKeyAuth")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<ObjectNode> updateUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
         return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
@@ -137,8 +179,17 @@ public class UserResource {
     // the body is optional: a bare POST without Content-Type must not be a 415
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
     @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working")
-    public Uni<UserKey> regenerateUserKey(@PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+    @APIResponse(responseCode = "200", description = "The new key; keySecret is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKey.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @APIResponse(responseCode = "501", ref = "NotImplemented")
+    public Uni<UserKey> regenerateUserKey(
+            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @RequestBody(required = false, description = "Optional changes applied to the new key",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UpdateUserKeyRequest.class)))
             @Valid UpdateUserKeyRequest request) {
         UpdateUserKeyRequest changes = request != null ? request : UpdateUserKeyRequest.EMPTY;
         // the audit names the key acted upon; the rotation's own log line names its new id
