@@ -6,15 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.LiteLlmStubs;
+import io.litellm.orchestrator.support.PackagedAppResource;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -25,18 +23,8 @@ import io.smallrye.jwt.build.Jwt;
  * WireMock as LiteLLM and identity provider, and the control requests show it is up and serving.
  */
 @QuarkusIntegrationTest
-@WithTestResource(DevEndpointsAbsentIT.ProdWiring.class)
+@WithTestResource(PackagedAppResource.class)
 class DevEndpointsAbsentIT {
-
-    /** The prod profile needs a master key; the test profile's is not applied to the packaged app. */
-    public static class ProdWiring extends LiteLlmAndIdpResource {
-        @Override
-        public Map<String, String> start() {
-            Map<String, String> config = new HashMap<>(super.start());
-            config.put("litellm.master-key", LiteLlmStubs.MASTER_KEY);
-            return config;
-        }
-    }
 
     @BeforeEach
     void reset() {
