@@ -8,6 +8,9 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -28,11 +31,24 @@ class DevStackTest {
 
     private static final String API = "/api/litellm-orchestrator";
 
-    /** Same wiring as the dev profile: LiteLLM is the app itself, no identity provider configured. */
+    /**
+     * Same wiring as the dev profile: LiteLLM is the app itself, no identity provider configured. The client's URL is
+     * fixed at start-up, so the app gets a known free port rather than a random one.
+     */
     public static class SelfContained implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("litellm.base-url", "http://localhost:${quarkus.http.test-port:8081}/dev/litellm");
+            int port = freePort();
+            return Map.of("quarkus.http.test-port", String.valueOf(port),
+                    "litellm.base-url", "http://localhost:" + port + "/dev/litellm");
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
