@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,9 @@ class DevStackTest {
         }
     }
 
+    /** The test profile's master key (application.properties), which the simulator checks. */
+    private static final String MASTER_KEY = "sk-test-master-9f8e7d6c5b4a";
+
     private final LiteLlmSimulator simulator;
 
     DevStackTest(LiteLlmSimulator simulator) {
@@ -90,6 +94,30 @@ class DevStackTest {
         as("alice").when().delete(API + "/users/alice/keys/" + keyId).then().statusCode(204);
         as("alice").when().get(API + "/users/alice/keys").then().statusCode(200).body("keys", empty());
         assertEquals(0, simulator.keyCount());
+    }
+
+    @Test
+    void walkthroughPatchAndRegenerate() {
+        as("alice").body("{\"userId\":\"alice\"}").when().post(API + "/users").then().statusCode(201);
+        as("root").body("{\"maxBudget\":50,\"budgetDuration\":\"30d\"}").when().patch(API + "/users/alice")
+                .then().statusCode(200).body("maxBudget", equalTo(50.0f));
+        var created = as("alice").body("{\"keyAlias\":\"laptop\"}").when().post(API + "/users/alice/keys")
+                .then().statusCode(201).extract();
+        String keyId = created.path("keyId");
+        String oldSecret = created.path("keySecret");
+
+        as("alice").body("{\"keyAlias\":\"laptop-2024\",\"metadata\":{\"team\":\"ml\"}}")
+                .when().patch(API + "/users/alice/keys/" + keyId)
+                .then().statusCode(200).body("key_alias", equalTo("laptop-2024")).body("metadata.team", equalTo("ml"));
+
+        String newKeyId = as("alice").when().post(API + "/users/alice/keys/" + keyId + "/regenerate")
+                .then().statusCode(200).body("keySecret", matchesPattern("sk-.+"))
+                .extract().path("keyId");
+        assertNotEquals(keyId, newKeyId);
+        // the simulated LiteLLM no longer knows the old secret or id; the alias moved to the new key
+        given().auth().oauth2(MASTER_KEY).when().get("/dev/litellm/key/info?key=" + oldSecret).then().statusCode(404);
+        as("alice").when().get(API + "/users/alice/keys").then().statusCode(200).body("keys", hasSize(1))
+                .body("keys[0].token", equalTo(newKeyId)).body("keys[0].key_alias", equalTo("laptop-2024"));
     }
 
     @Test
