@@ -1,0 +1,470 @@
+package io.litellm.orchestrator.dev;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An in-memory stand-in for LiteLLM's management API (v1.80): the endpoints our client calls, with LiteLLM's
+ * shapes and the rules we depend on (unique key aliases, token = SHA-256 hex of the secret, regeneration changes
+ * the hash and kills the old secret, {@code /user/info} of an unknown id answers 200 with {@code user_info: null},
+ * the "Enterprise feature" 500 on regenerate when configured so, the master key checked on every call).
+ * <p>
+ * Plain Java with no framework, so unit tests drive it directly; {@link DevLiteLlmRoutes} serves it over HTTP in
+ * the dev (and test) build only.
+ */
+public final class LiteLlmSimulator {
+
+    /** What LiteLLM answers on {@code /key/{key}/regenerate} without an enterprise licence. */
+    public static final String ENTERPRISE_MESSAGE = "Regenerating Virtual Keys is an Enterprise feature, "
+            + "Set LITELLM_LICENSE in env to use this feature";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)(s|m|h|d|w|mo)$");
+    private static final Pattern REGENERATE = Pattern.compile("^/key/([^/]+)/regenerate$");
+    /** Key fields a caller may set on generate, update and regenerate. */
+    private static final List<String> KEY_FIELDS = List.of("key_alias", "models", "max_budget", "budget_duration",
+            "metadata", "tpm_limit", "rpm_limit", "max_parallel_requests", "blocked", "duration");
+
+    /** An HTTP answer: status, media type, body. */
+    public record Reply(int status, String contentType, String body) {
+
+        static Reply json(int status, JsonNode body) {
+            return new Reply(status, "application/json", body.toString());
+        }
+    }
+
+    private final String masterKey;
+    private final boolean enterprise;
+    private final Map<String, ObjectNode> users = new LinkedHashMap<>();
+    /** Key rows by token hash; the secret itself is never stored, as in LiteLLM. */
+    private final Map<String, ObjectNode> keys = new LinkedHashMap<>();
+
+    /**
+     * @param masterKey the bearer token every management call must carry
+     * @param enterprise whether {@code /key/{key}/regenerate} works (false: the open-source 500 answer)
+     */
+    public LiteLlmSimulator(String masterKey, boolean enterprise) {
+        this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+        this.enterprise = enterprise;
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param path the path below LiteLLM's base URL, e.g. {@code /key/list}
+     * @param query decoded query parameters
+     * @param authorization the {@code Authorization} header, or null
+     * @param body the request body, or null/blank
+     */
+    public synchronized Reply handle(String method, String path, Map<String, String> query, String authorization,
+            String body) {
+        if ("/health/liveliness".equals(path)) {
+            return "GET".equals(method) ? new Reply(200, "application/json", "\"I'm alive!\"") : methodNotAllowed();
+        }
+        Route route = route(method, path);
+        if (route == null) {
+            return Reply.json(404, JSON.createObjectNode().put("detail", "Not Found"));
+        }
+        if (!route.method().equals(method)) {
+            return methodNotAllowed();
+        }
+        if (authorization == null || !authorization.equals("Bearer " + masterKey)) {
+            return error(401, "Authentication Error, Invalid proxy server token passed.", "auth_error", "None");
+        }
+        ObjectNode request;
+        try {
+            request = body == null || body.isBlank() ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(body);
+        } catch (JsonProcessingException | ClassCastException e) {
+            return error(400, "Invalid JSON body", "bad_request_error", "body");
+        }
+        try {
+            return route.handler().apply(query, request);
+        } catch (Rejection rejection) {
+            return error(rejection.status, rejection.getMessage(), rejection.type, rejection.param);
+        }
+    }
+
+    private record Route(String method, Handler handler) {
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Reply apply(Map<String, String> query, ObjectNode body);
+    }
+
+    private Route route(String method, String path) {
+        Matcher regenerate = REGENERATE.matcher(path);
+        if (regenerate.matches()) {
+            String key = regenerate.group(1);
+            return new Route("POST", (query, body) -> regenerateKey(key, body));
+        }
+        return switch (path) {
+            case "/user/new" -> new Route("POST", (query, body) -> newUser(body));
+            case "/user/info" -> new Route("GET", (query, body) -> userInfo(query.get("user_id")));
+            case "/user/update" -> new Route("POST", (query, body) -> updateUser(body));
+            case "/key/generate" -> new Route("POST", (query, body) -> generateKey(body));
+            case "/key/info" -> new Route("GET", (query, body) -> keyInfo(query.get("key")));
+            case "/key/list" -> new Route("GET", this::listKeys);
+            case "/key/update" -> new Route("POST", (query, body) -> updateKey(body));
+            case "/key/delete" -> new Route("POST", (query, body) -> deleteKeys(body));
+            default -> null;
+        };
+    }
+
+    // --- users ------------------------------------------------------------------------------------------
+
+    private Reply newUser(ObjectNode body) {
+        String userId = text(body, "user_id");
+        if (userId == null) {
+            userId = UUID.randomUUID().toString();
+        }
+        if (users.containsKey(userId)) {
+            throw new Rejection(400, "User with id " + userId + " already exists", "bad_request_error", "user_id");
+        }
+        checkDuration(body, "budget_duration");
+        ObjectNode user = JSON.createObjectNode();
+        user.put("user_id", userId);
+        user.set("max_budget", body.path("max_budget").isNumber() ? body.get("max_budget") : null);
+        user.set("budget_duration", body.path("budget_duration").isTextual() ? body.get("budget_duration") : null);
+        user.put("spend", 0.0);
+        user.set("models", body.path("models").isArray() ? body.get("models") : JSON.createArrayNode());
+        user.put("user_role", body.path("user_role").asText("internal_user"));
+        user.put("created_at", Instant.now().toString());
+        user.put("updated_at", Instant.now().toString());
+        users.put(userId, user);
+
+        ObjectNode answer = user.deepCopy();
+        answer.putNull("key");
+        // LiteLLM creates a first key with the user unless told not to
+        if (!body.path("auto_create_key").isBoolean() || body.get("auto_create_key").asBoolean()) {
+            ObjectNode generated = createKey(JSON.createObjectNode().put("user_id", userId));
+            answer.set("key", generated.get("key"));
+        }
+        return Reply.json(200, answer);
+    }
+
+    private Reply userInfo(String userId) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("user_id", userId);
+        ObjectNode user = userId == null ? null : users.get(userId);
+        // LiteLLM answers an unknown id with 200 and user_info null, not 404
+        answer.set("user_info", user == null ? null : user.deepCopy());
+        ArrayNode rows = answer.putArray("keys");
+        if (user != null) {
+            keys.values().stream().filter(row -> userId.equals(row.path("user_id").asText(null)))
+                    .forEach(row -> rows.add(row.deepCopy()));
+        }
+        answer.putArray("teams");
+        return Reply.json(200, answer);
+    }
+
+    private Reply updateUser(ObjectNode body) {
+        String userId = text(body, "user_id");
+        ObjectNode user = userId == null ? null : users.get(userId);
+        if (user == null) {
+            throw new Rejection(404, "User not found, passed user_id=" + userId, "not_found", "user_id");
+        }
+        checkDuration(body, "budget_duration");
+        checkNonNegative(body, "max_budget");
+        checkNonNegative(body, "spend");
+        for (String field : List.of("max_budget", "budget_duration", "spend", "models", "user_role")) {
+            if (body.has(field)) {
+                user.set(field, body.get(field));
+            }
+        }
+        user.put("updated_at", Instant.now().toString());
+        return Reply.json(200, JSON.createObjectNode().put("user_id", userId).set("data", user.deepCopy()));
+    }
+
+    // --- keys -------------------------------------------------------------------------------------------
+
+    private Reply generateKey(ObjectNode body) {
+        return Reply.json(200, createKey(body));
+    }
+
+    private ObjectNode createKey(ObjectNode body) {
+        checkKeyFields(body, null);
+        String secret = newSecret();
+        String hash = hash(secret);
+        ObjectNode row = JSON.createObjectNode();
+        row.put("token", hash);
+        row.put("key_name", abbreviate(secret));
+        row.putNull("key_alias");
+        row.put("spend", 0.0);
+        row.putNull("max_budget");
+        row.putNull("budget_duration");
+        row.putNull("expires");
+        row.set("models", JSON.createArrayNode());
+        row.set("user_id", body.path("user_id").isTextual() ? body.get("user_id") : null);
+        row.putNull("team_id");
+        row.set("metadata", JSON.createObjectNode());
+        row.putNull("tpm_limit");
+        row.putNull("rpm_limit");
+        row.putNull("max_parallel_requests");
+        row.putNull("blocked");
+        row.put("created_at", Instant.now().toString());
+        row.put("updated_at", Instant.now().toString());
+        applyKeyFields(row, body);
+        keys.put(hash, row);
+        return generated(secret, row);
+    }
+
+    private Reply keyInfo(String key) {
+        ObjectNode row = findKey(key);
+        return Reply.json(200, JSON.createObjectNode().put("key", row.get("token").asText()).set("info", row.deepCopy()));
+    }
+
+    private Reply listKeys(Map<String, String> query, ObjectNode ignored) {
+        int page = intParam(query, "page", 1);
+        int size = intParam(query, "size", 10);
+        if (page < 1 || size < 1 || size > 100) {
+            throw new Rejection(422, "page must be >= 1 and size between 1 and 100", "bad_request_error", "page");
+        }
+        String userId = query.get("user_id");
+        String alias = query.get("key_alias");
+        boolean full = Boolean.parseBoolean(query.getOrDefault("return_full_object", "false"));
+        List<ObjectNode> matching = new ArrayList<>();
+        for (ObjectNode row : keys.values()) {
+            if ((userId == null || userId.equals(row.path("user_id").asText(null)))
+                    && (alias == null || alias.equals(row.path("key_alias").asText(null)))) {
+                matching.add(row);
+            }
+        }
+        int totalPages = (matching.size() + size - 1) / size;
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode listed = answer.putArray("keys");
+        matching.stream().skip((long) (page - 1) * size).limit(size)
+                .forEach(row -> {
+                    if (full) {
+                        listed.add(row.deepCopy());
+                    } else {
+                        listed.add(row.get("token").asText());
+                    }
+                });
+        answer.put("total_count", matching.size());
+        answer.put("current_page", page);
+        answer.put("total_pages", totalPages);
+        return Reply.json(200, answer);
+    }
+
+    private Reply updateKey(ObjectNode body) {
+        ObjectNode row = findKey(text(body, "key"));
+        checkKeyFields(body, row.get("token").asText());
+        applyKeyFields(row, body);
+        row.put("updated_at", Instant.now().toString());
+        ObjectNode answer = row.deepCopy();
+        answer.put("key", row.get("token").asText());
+        return Reply.json(200, answer);
+    }
+
+    private Reply deleteKeys(ObjectNode body) {
+        List<String> hashes = new ArrayList<>();
+        for (JsonNode key : body.path("keys")) {
+            hashes.add(findKey(key.asText()).get("token").asText());
+        }
+        for (JsonNode alias : body.path("key_aliases")) {
+            String hash = keys.values().stream().filter(row -> alias.asText().equals(row.path("key_alias").asText(null)))
+                    .map(row -> row.get("token").asText()).findFirst()
+                    .orElseThrow(() -> new Rejection(404, "Key not found in database", "not_found", "key_aliases"));
+            hashes.add(hash);
+        }
+        if (hashes.isEmpty()) {
+            throw new Rejection(400, "Either keys or key_aliases must be provided", "bad_request_error", "keys");
+        }
+        hashes.forEach(keys::remove);
+        ObjectNode answer = JSON.createObjectNode();
+        hashes.forEach(answer.putArray("deleted_keys")::add);
+        return Reply.json(200, answer);
+    }
+
+    private Reply regenerateKey(String key, ObjectNode body) {
+        if (!enterprise) {
+            throw new Rejection(500, ENTERPRISE_MESSAGE, "internal_server_error", "None");
+        }
+        ObjectNode row = findKey(key);
+        String oldHash = row.get("token").asText();
+        checkKeyFields(body, oldHash);
+        String secret = newSecret();
+        String hash = hash(secret);
+        applyKeyFields(row, body);
+        row.put("token", hash);
+        row.put("key_name", abbreviate(secret));
+        row.put("updated_at", Instant.now().toString());
+        // the old hash, and with it the old secret, stop existing
+        keys.remove(oldHash);
+        keys.put(hash, row);
+        return Reply.json(200, generated(secret, row));
+    }
+
+    // --- rules ------------------------------------------------------------------------------------------
+
+    private ObjectNode findKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw new Rejection(400, "key is required", "bad_request_error", "key");
+        }
+        // LiteLLM accepts the secret or its hash wherever a key is named
+        String hash = key.startsWith("sk-") ? hash(key) : key;
+        ObjectNode row = keys.get(hash);
+        if (row == null) {
+            throw new Rejection(404, "Key not found in database", "not_found", "key");
+        }
+        return row;
+    }
+
+    private void checkKeyFields(ObjectNode body, String ownHash) {
+        String alias = text(body, "key_alias");
+        if (alias != null) {
+            boolean taken = keys.values().stream().anyMatch(row -> alias.equals(row.path("key_alias").asText(null))
+                    && !row.get("token").asText().equals(ownHash));
+            if (taken) {
+                throw new Rejection(400, "Unique key aliases across all keys are required. Key alias=" + alias
+                        + " already exists.", "bad_request_error", "key_alias");
+            }
+        }
+        checkDuration(body, "duration");
+        checkDuration(body, "budget_duration");
+        checkNonNegative(body, "max_budget");
+    }
+
+    private static void applyKeyFields(ObjectNode row, ObjectNode body) {
+        for (String field : KEY_FIELDS) {
+            if (!body.has(field) || field.equals("duration")) {
+                continue;
+            }
+            row.set(field, body.get(field));
+        }
+        String duration = text(body, "duration");
+        if (duration != null) {
+            row.put("expires", Instant.now().plus(parseDuration(duration)).toString());
+        }
+    }
+
+    private static ObjectNode generated(String secret, ObjectNode row) {
+        ObjectNode answer = row.deepCopy();
+        answer.put("key", secret);
+        answer.put("token_id", row.get("token").asText());
+        return answer;
+    }
+
+    private static void checkDuration(ObjectNode body, String field) {
+        String value = text(body, field);
+        if (value != null && !DURATION.matcher(value).matches()) {
+            throw new Rejection(400, "Invalid " + field + " " + value + ": use e.g. 30s, 30m, 30h, 30d, 1mo",
+                    "bad_request_error", field);
+        }
+    }
+
+    private static void checkNonNegative(ObjectNode body, String field) {
+        if (body.path(field).isNumber() && body.get(field).asDouble() < 0) {
+            throw new Rejection(400, field + " must be >= 0", "bad_request_error", field);
+        }
+    }
+
+    static Duration parseDuration(String value) {
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(value);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            case "d" -> Duration.ofDays(amount);
+            case "w" -> Duration.ofDays(7 * amount);
+            default -> Duration.ofDays(30 * amount);
+        };
+    }
+
+    /** LiteLLM stores {@code sha256(secret)} as hex and calls it the token. */
+    public static String hash(String secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String abbreviate(String secret) {
+        return "sk-..." + secret.substring(secret.length() - 4);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static int intParam(Map<String, String> query, String name, int fallback) {
+        String value = query.get(name);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Rejection(422, name + " must be an integer", "bad_request_error", name);
+        }
+    }
+
+    private static Reply methodNotAllowed() {
+        return Reply.json(405, JSON.createObjectNode().put("detail", "Method Not Allowed"));
+    }
+
+    /** LiteLLM's error body. */
+    private static Reply error(int status, String message, String type, String param) {
+        ObjectNode error = JSON.createObjectNode();
+        error.putObject("error").put("message", message).put("type", type).put("param", param)
+                .put("code", String.valueOf(status));
+        return Reply.json(status, error);
+    }
+
+    /** A rule said no; becomes LiteLLM's error body. */
+    private static final class Rejection extends RuntimeException {
+        final int status;
+        final String type;
+        final String param;
+
+        Rejection(int status, String message, String type, String param) {
+            super(message, null, false, false);
+            this.status = status;
+            this.type = type;
+            this.param = param;
+        }
+    }
+
+    /** Drops every user and key (tests start from a clean slate). */
+    public synchronized void reset() {
+        users.clear();
+        keys.clear();
+    }
+
+    /** How many keys exist, for tests and the startup log. */
+    public synchronized int keyCount() {
+        return keys.size();
+    }
+}
