@@ -3,6 +3,7 @@
 # Usage: bench/run.sh            (from a fresh clone; writes bench/RESULTS.md)
 # Knobs (environment): LATENCY_MS=5 DURATION=5 WARMUP=10 CONCURRENCY="1 16 64" STARTS=5 WORKSHOP_USERS=1000
 #   WORKSHOP_CONCURRENCY=16 JAVA_OPTS="…" SKIP_BUILD=1 RESULTS=bench/RESULTS.md PRIORITY=0 (nice value)
+#   KEEP_WORK=1 (keep the temporary folder: logs, tokens, raw rows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,7 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
