@@ -1,0 +1,324 @@
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Benchmark stand-ins, one process: a LiteLLM proxy answering the management API in LiteLLM's shapes (v1.80)
+ * after a fixed latency, and an OIDC issuer (discovery + JWKS) whose RS256 tokens it mints with the JDK's crypto.
+ *
+ * <p>Runs as a single-file program on the app's own Vert.x:
+ * {@code java -cp 'target/quarkus-app/lib/main/*' bench/StandIn.java}. Settings come from the environment:
+ * {@code LITELLM_PORT}, {@code IDP_PORT}, {@code LATENCY_MS}, {@code MASTER_KEY}, {@code OUT_DIR} (where the
+ * tokens are written: {@code user.jwt}, {@code admin.jwt}).
+ *
+ * <p>The latency is a timer, not a sleep, so the stand-in can answer many calls at once without threads and is not
+ * the bottleneck; the harness measures it directly at every concurrency to show that.
+ */
+public class StandIn {
+
+    static final String READER = "user:default/bench.reader";
+    static final String WRITER = "user:default/bench.writer";
+    /** LiteLLM lists a user's keys in /user/info; a stand-in cap keeps the payload constant while keys pile up. */
+    static final int USER_INFO_KEYS = 10;
+
+    static final Map<String, JsonObject> USERS = new ConcurrentHashMap<>();
+    static final Map<String, JsonObject> KEYS = new ConcurrentHashMap<>();
+    static final Map<String, ConcurrentLinkedQueue<String>> KEYS_BY_USER = new ConcurrentHashMap<>();
+
+    static long latencyMs;
+    static String masterKey;
+    static String issuer;
+    static String jwks;
+
+    public static void main(String[] args) throws Exception {
+        int litellmPort = Integer.parseInt(env("LITELLM_PORT", "18400"));
+        int idpPort = Integer.parseInt(env("IDP_PORT", "18401"));
+        latencyMs = Long.parseLong(env("LATENCY_MS", "5"));
+        masterKey = env("MASTER_KEY", "sk-bench-master");
+        Path out = Path.of(env("OUT_DIR", "."));
+        issuer = "http://127.0.0.1:" + idpPort + "/realms/bench";
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair signing = generator.generateKeyPair();
+        jwks = jwks((RSAPublicKey) signing.getPublic());
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("user.jwt"), token(signing, READER, List.of("user")));
+        Files.writeString(out.resolve("writer.jwt"), token(signing, WRITER, List.of("user")));
+        Files.writeString(out.resolve("admin.jwt"), token(signing, "user:default/bench.admin", List.of("user", "admin")));
+
+        createUser(READER);
+        createUser(WRITER);
+        for (int i = 0; i < 5; i++) {
+            generateKey(new JsonObject().put("user_id", READER).put("key_alias", "reader-key-" + i));
+        }
+
+        int loops = Integer.parseInt(env("EVENT_LOOPS", "2"));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start() {
+                vertx.createHttpServer().requestHandler(StandIn::litellm).listen(litellmPort, "127.0.0.1");
+            }
+        }, new DeploymentOptions().setInstances(loops))
+                .compose(id -> vertx.createHttpServer().requestHandler(StandIn::issuer).listen(idpPort, "127.0.0.1"))
+                .onSuccess(server -> System.out.println("READY litellm=http://127.0.0.1:" + litellmPort
+                        + " issuer=" + issuer + " latency=" + latencyMs + "ms"))
+                .onFailure(failure -> {
+                    failure.printStackTrace();
+                    System.exit(1);
+                });
+    }
+
+    // ---- OIDC issuer ------------------------------------------------------------------------------------------
+
+    static void issuer(HttpServerRequest request) {
+        String path = request.path();
+        if (path.equals("/realms/bench/.well-known/openid-configuration")) {
+            json(request, 200, new JsonObject().put("issuer", issuer)
+                    .put("jwks_uri", issuer + "/protocol/openid-connect/certs")
+                    .put("authorization_endpoint", issuer + "/protocol/openid-connect/auth")
+                    .put("token_endpoint", issuer + "/protocol/openid-connect/token")
+                    .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256")).encode());
+        } else if (path.equals("/realms/bench/protocol/openid-connect/certs")) {
+            json(request, 200, jwks);
+        } else {
+            json(request, 404, "{\"error\":\"not found\"}");
+        }
+    }
+
+    static String token(KeyPair key, String principal, List<String> roles) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String header = b64(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "bench-key").encode());
+        String claims = b64(new JsonObject().put("iss", issuer).put("sub", principal)
+                .put("preferred_username", principal).put("groups", new JsonArray(roles))
+                .put("iat", now).put("exp", now + 6 * 3600).put("jti", UUID.randomUUID().toString()).encode());
+        Signature rs256 = Signature.getInstance("SHA256withRSA");
+        rs256.initSign(key.getPrivate());
+        rs256.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
+    }
+
+    static String jwks(RSAPublicKey key) {
+        return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "RSA")
+                .put("kid", "bench-key").put("use", "sig").put("alg", "RS256")
+                .put("n", b64(unsigned(key.getModulus()))).put("e", b64(unsigned(key.getPublicExponent()))))).encode();
+    }
+
+    static byte[] unsigned(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
+    static String b64(String text) {
+        return b64(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ---- LiteLLM ----------------------------------------------------------------------------------------------
+
+    static void litellm(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            // every answer leaves after the configured latency, like a LiteLLM proxy backed by its database
+            int[] status = new int[1];
+            String answer;
+            try {
+                status[0] = 200;
+                answer = answer(request, body.length() > 0 ? body.toJsonObject() : new JsonObject(), status);
+            } catch (RuntimeException e) {
+                status[0] = 400;
+                answer = error("Bad request: " + e.getMessage(), "bad_request", 400);
+            }
+            String reply = answer;
+            if (latencyMs <= 0) {
+                json(request, status[0], reply);
+            } else {
+                Vertx.currentContext().owner().setTimer(latencyMs, t -> json(request, status[0], reply));
+            }
+        });
+    }
+
+    static String answer(HttpServerRequest request, JsonObject body, int[] status) {
+        String path = request.path();
+        if (path.equals("/health/liveliness")) {
+            return "\"I'm alive!\"";
+        }
+        if (!("Bearer " + masterKey).equals(request.getHeader("Authorization"))) {
+            status[0] = 401;
+            return error("Authentication Error, Invalid proxy server token passed.", "auth_error", 401);
+        }
+        switch (path) {
+            case "/user/info": {
+                String userId = request.getParam("user_id");
+                JsonObject user = USERS.get(userId);
+                JsonArray keys = new JsonArray();
+                if (user != null) {
+                    for (String hash : KEYS_BY_USER.getOrDefault(userId, new ConcurrentLinkedQueue<>())) {
+                        if (keys.size() >= USER_INFO_KEYS) {
+                            break;
+                        }
+                        keys.add(withoutSecret(KEYS.get(hash)));
+                    }
+                }
+                return new JsonObject().put("user_id", userId).put("user_info", user).put("keys", keys)
+                        .put("teams", new JsonArray()).encode();
+            }
+            case "/user/new": {
+                String userId = body.getString("user_id");
+                if (userId == null) {
+                    userId = UUID.randomUUID().toString();
+                }
+                JsonObject user = newUser(userId, body);
+                if (USERS.putIfAbsent(userId, user) != null) {
+                    status[0] = 400;
+                    return error("User with id=" + userId + " already exists.", "bad_request_error", 400);
+                }
+                return new JsonObject().put("user_id", userId).put("key", null)
+                        .put("max_budget", user.getValue("max_budget"))
+                        .put("budget_duration", user.getValue("budget_duration")).put("spend", 0.0)
+                        .put("models", new JsonArray()).put("created_at", user.getString("created_at")).encode();
+            }
+            case "/key/generate": {
+                JsonObject row = generateKey(body);
+                return new JsonObject().put("key", row.getString("key")).put("token", row.getString("token"))
+                        .put("token_id", row.getString("token")).put("key_name", row.getString("key_name"))
+                        .put("key_alias", row.getValue("key_alias")).put("user_id", row.getValue("user_id"))
+                        .put("expires", null).put("models", row.getJsonArray("models"))
+                        .put("max_budget", row.getValue("max_budget")).put("metadata", row.getJsonObject("metadata"))
+                        .encode();
+            }
+            case "/key/list": {
+                String userId = request.getParam("user_id");
+                int page = Integer.parseInt(param(request, "page", "1"));
+                int size = Integer.parseInt(param(request, "size", "10"));
+                boolean full = Boolean.parseBoolean(param(request, "return_full_object", "false"));
+                List<String> hashes = new ArrayList<>(KEYS_BY_USER.getOrDefault(userId, new ConcurrentLinkedQueue<>()));
+                int from = Math.min((page - 1) * size, hashes.size());
+                int to = Math.min(from + size, hashes.size());
+                JsonArray keys = new JsonArray();
+                for (String hash : hashes.subList(from, to)) {
+                    keys.add(full ? withoutSecret(KEYS.get(hash)) : hash);
+                }
+                int pages = Math.max(1, (hashes.size() + size - 1) / size);
+                return new JsonObject().put("keys", keys).put("total_count", hashes.size()).put("current_page", page)
+                        .put("total_pages", pages).encode();
+            }
+            case "/key/info": {
+                JsonObject row = KEYS.get(request.getParam("key"));
+                if (row == null) {
+                    status[0] = 404;
+                    return error("Key not found in database", "not_found", 404);
+                }
+                return new JsonObject().put("key", row.getString("token")).put("info", withoutSecret(row)).encode();
+            }
+            case "/key/delete": {
+                JsonArray deleted = new JsonArray();
+                for (Object hash : body.getJsonArray("keys", new JsonArray())) {
+                    JsonObject row = KEYS.remove(String.valueOf(hash));
+                    if (row != null) {
+                        KEYS_BY_USER.getOrDefault(row.getString("user_id"), new ConcurrentLinkedQueue<>())
+                                .remove(row.getString("token"));
+                        deleted.add(hash);
+                    }
+                }
+                return new JsonObject().put("deleted_keys", deleted).encode();
+            }
+            default:
+                status[0] = 404;
+                return error("Not Found", "not_found", 404);
+        }
+    }
+
+    static JsonObject newUser(String userId, JsonObject body) {
+        return new JsonObject().put("user_id", userId).put("max_budget", body.getValue("max_budget"))
+                .put("budget_duration", body.getValue("budget_duration")).put("spend", 0.0)
+                .put("models", new JsonArray()).put("user_role", "internal_user")
+                .put("created_at", Instant.now().toString());
+    }
+
+    static void createUser(String userId) {
+        USERS.put(userId, newUser(userId, new JsonObject()));
+    }
+
+    static JsonObject generateKey(JsonObject body) {
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        String secret = "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String hash = sha256(secret);
+        String userId = body.getString("user_id");
+        JsonObject row = new JsonObject().put("token", hash).put("key", secret)
+                .put("key_name", "sk-..." + secret.substring(secret.length() - 4))
+                .put("key_alias", body.getValue("key_alias")).put("spend", 0.0)
+                .put("max_budget", body.getValue("max_budget")).put("expires", null)
+                .put("models", body.getJsonArray("models", new JsonArray())).put("user_id", userId)
+                .put("team_id", null).put("blocked", null)
+                .put("metadata", body.getJsonObject("metadata", new JsonObject()))
+                .put("created_at", Instant.now().toString());
+        KEYS.put(hash, row);
+        if (userId != null) {
+            KEYS_BY_USER.computeIfAbsent(userId, id -> new ConcurrentLinkedQueue<>()).add(hash);
+        }
+        return row;
+    }
+
+    static JsonObject withoutSecret(JsonObject row) {
+        JsonObject copy = row.copy();
+        copy.remove("key");
+        return copy;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String error(String message, String type, int code) {
+        return new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
+                .put("param", "None").put("code", String.valueOf(code))).encode();
+    }
+
+    static String param(HttpServerRequest request, String name, String fallback) {
+        String value = request.getParam(name);
+        return value != null ? value : fallback;
+    }
+
+    static void json(HttpServerRequest request, int status, String body) {
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value != null && !value.isBlank() ? value : fallback;
+    }
+}
