@@ -169,9 +169,12 @@ public class ErrorMapper {
             default -> null;
         };
         if (kind == null) {
-            // 405, 406, 415 and the like: keep the status, say it plainly
+            // 405, 406, 415 and the like: keep the status (in the body too), name it as a client error
+            String name = ErrorKind.INPUT.errorName();
             return RestResponse.ResponseBuilder.<ErrorBody>create(status)
-                    .entity(ErrorBody.of(ErrorKind.INPUT, e.getMessage(), request.method().name(), Secrets.mask(request.uri())))
+                    .entity(new ErrorBody(new ErrorBody.Detail(name, e.getMessage()),
+                            new ErrorBody.RequestInfo(request.method().name(), Secrets.mask(request.uri())),
+                            new ErrorBody.ResponseInfo(status), name, e.getMessage()))
                     .type(MediaType.APPLICATION_JSON_TYPE).build();
         }
         String message = kind == ErrorKind.NOT_FOUND ? "No such route: " + request.method() + " " + Secrets.mask(request.path())

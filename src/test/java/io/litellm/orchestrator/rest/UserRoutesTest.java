@@ -150,4 +150,11 @@ class UserRoutesTest extends ApiTest {
         userUnknown("bob");
         as(TestTokens.user("bob")).body("{\"userId\":\"bob\"}").post(BASE + "/users").then().statusCode(502);
     }
+
+    @Test
+    void unsupportedMethodKeepsItsStatusInTheErrorBody() {
+        as(TestTokens.user("bob")).body("{}").put(BASE + "/users/bob").then().statusCode(405)
+                .body("response.statusCode", org.hamcrest.Matchers.equalTo(405))
+                .body("name", org.hamcrest.Matchers.equalTo("InputError"));
+    }
 }
