@@ -64,6 +64,10 @@ public class UserResource {
 
     /** LiteLLM key hashes are SHA-256 hex; anything else (a secret above all) is refused before use. */
     static final String KEY_ID = "^[0-9a-fA-F]{64}$";
+    static final String USER_ID_DOC = "The user id, a Backstage entity ref percent-encoded in the path";
+    static final String USER_ID_EXAMPLE = "user:default/jane.doe";
+    static final String KEY_ID_DOC = "The key id: LiteLLM's token hash, never the key itself";
+    static final String KEY_ID_EXAMPLE = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b";
     static final String KEY_ID_MESSAGE = "must be a key id (the 64-character hex token hash), never the key itself";
 
     private final AccessControl access;
@@ -100,7 +104,7 @@ public class UserResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Uni<User> getUser(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
         return users.getUser(access.requireSelfOrAdmin(userId), userId);
     }
 
@@ -113,7 +117,7 @@ public class UserResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     public Uni<RestResponse<UserKey>> createUserKey(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @RequestBody(required = false) @Valid CreateUserKeyRequest request) {
         CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
         return audit.audited("createUserKey", access.caller(), userId, null, UserKey::keyId,
@@ -127,7 +131,7 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "User keys found",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKeyList.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
-    public Uni<UserKeyList> getUserKeys(@Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+    public Uni<UserKeyList> getUserKeys(@Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
         access.requireSelfOrAdmin(userId);
         return keys.listKeys(userId);
     }
@@ -138,8 +142,8 @@ public class UserResource {
     @APIResponse(responseCode = "204", description = "User key deleted")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Uni<RestResponse<Void>> deleteUserKey(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
         return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.deleteKey(access.requireSelfOrAdmin(userId), userId, keyId)))
                 .map(done -> RestResponse.noContent());
@@ -152,7 +156,7 @@ public class UserResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = User.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Uni<User> updateUser(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserRequest request) {
         return audit.audited("updateUser", access.caller(), userId, null, null,
                 Uni.createFrom().deferred(() -> users.updateUser(access.requireAdmin(), userId, request)));
@@ -166,8 +170,8 @@ public class UserResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     public Uni<ObjectNode> updateUserKey(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
         return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
@@ -186,8 +190,8 @@ public class UserResource {
     @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "501", ref = "NotImplemented")
     public Uni<UserKey> regenerateUserKey(
-            @Parameter(description = "The user id, a Backstage entity ref percent-encoded in the path", example = "user:default/jane.doe") @PathParam("userId") @NotBlank @Size(max = 255) String userId,
-            @Parameter(description = "The key id: LiteLLM's token hash, never the key itself", example = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b") @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @RequestBody(required = false, description = "Optional changes applied to the new key",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UpdateUserKeyRequest.class)))
             @Valid UpdateUserKeyRequest request) {

@@ -1,6 +1,8 @@
 package io.litellm.orchestrator.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
@@ -11,43 +13,20 @@ import io.litellm.orchestrator.api.UpdateUserKeyRequest;
  */
 final class KeyChanges {
 
-    /** Only converts plain maps to trees; no Quarkus customisation is needed for that. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Our field names in snake case, absent fields left out. A plain mapper on purpose: it must not share the REST
+     * layer's settings, and map keys (metadata) keep their spelling.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private KeyChanges() {
     }
 
     /** The fields to send, without {@code key}. */
     static ObjectNode toUpstream(UpdateUserKeyRequest changes) {
-        ObjectNode body = JSON.createObjectNode();
-        if (changes.keyAlias() != null) {
-            body.put("key_alias", changes.keyAlias());
-        }
-        if (changes.maxBudget() != null) {
-            body.put("max_budget", changes.maxBudget());
-        }
-        if (changes.budgetDuration() != null) {
-            body.put("budget_duration", changes.budgetDuration());
-        }
-        if (changes.models() != null) {
-            body.set("models", JSON.valueToTree(changes.models()));
-        }
-        if (changes.metadata() != null) {
-            body.set("metadata", JSON.valueToTree(changes.metadata()));
-        }
-        if (changes.tpmLimit() != null) {
-            body.put("tpm_limit", changes.tpmLimit());
-        }
-        if (changes.rpmLimit() != null) {
-            body.put("rpm_limit", changes.rpmLimit());
-        }
-        if (changes.maxParallelRequests() != null) {
-            body.put("max_parallel_requests", changes.maxParallelRequests());
-        }
-        if (changes.blocked() != null) {
-            body.put("blocked", changes.blocked());
-        }
-        return body;
+        return JSON.valueToTree(changes);
     }
 
     /** {@code /key/update}'s body: the key's hash, then the changes. */
