@@ -70,6 +70,15 @@ interface LiteLlmApi {
     @Path("/key/update")
     Uni<JsonNode> updateKey(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
 
+    /** {@code BlockKeyRequest}: the key's hash (or secret); LiteLLM updates its cached row too. */
+    @POST
+    @Path("/key/block")
+    Uni<JsonNode> blockKey(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @POST
+    @Path("/key/unblock")
+    Uni<JsonNode> unblockKey(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
+
     @POST
     @Path("/key/delete")
     Uni<JsonNode> deleteKeys(KeyDeleteRequest body, @HeaderParam(CHANGED_BY) String changedBy);

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
@@ -47,16 +48,17 @@ public class LiteLlmClient {
         this.metrics = metrics;
     }
 
-    /** The user, or empty when LiteLLM does not know it (it answers 200 with {@code user_info: null}, or 404). */
+    /**
+     * The user, or empty when LiteLLM does not know it. Newer LiteLLM answers 404 "User X not found"; up to 1.80.x it
+     * answers 200 with a placeholder {@code user_info: {"spend": <sum of the id's keys>}}. A real row always carries
+     * its own {@code user_id} (it is the table's key), the placeholder never does: that tells them apart.
+     */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = { UpstreamException.Failed.class,
             UpstreamException.Unreachable.class, UpstreamException.Interrupted.class,
             TimeoutException.class }, abortOn = UpstreamException.Rejected.class)
     public Uni<Optional<UserInfo>> findUser(String userId) {
         return guard(api.userInfo(userId))
-                .map(response -> Optional.ofNullable(response.userInfo())
-                        // LiteLLM may omit user_id inside user_info; the query is the authority
-                        .map(info -> info.userId() != null ? info : new UserInfo(userId, info.maxBudget(),
-                                info.budgetDuration(), info.spend(), info.createdAt(), info.models())))
+                .map(response -> Optional.ofNullable(response.userInfo()).filter(info -> info.userId() != null))
                 .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
     }
 
@@ -96,6 +98,29 @@ public class LiteLlmClient {
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
     public Uni<Void> updateKey(ObjectNode request, String changedBy) {
         return guard(api.updateKey(request, changedBy)).replaceWithVoid();
+    }
+
+    /** {@code /key/update}; answers what LiteLLM wrote: the fields sent and the key's whole metadata. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<JsonNode> changeKey(ObjectNode request, String changedBy) {
+        return guard(api.updateKey(request, changedBy));
+    }
+
+    /**
+     * Blocks ({@code true}) or unblocks a key by its hash. Unlike {@code /key/update}, which only drops LiteLLM's
+     * cached key row when given the secret, these set {@code blocked} on the cached row itself, so it bites now.
+     * Answers the key's row as stored.
+     */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<JsonNode> setBlocked(String keyHash, boolean blocked, String changedBy) {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("key", keyHash);
+        return guard(blocked ? api.blockKey(body, changedBy) : api.unblockKey(body, changedBy));
+    }
+
+    /** {@code /user/update}; answers {@code {"user_id", "data": <the user's row after the change>}}. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<JsonNode> changeUser(UpdateUserRequest request, String changedBy) {
+        return guard(api.updateUser(request, changedBy));
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)

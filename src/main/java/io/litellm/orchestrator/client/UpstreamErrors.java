@@ -21,6 +21,8 @@ final class UpstreamErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
+    /** LiteLLM's PrismaClient.get_data when a key hash is not in the table (proxy/utils.py). */
+    static final String KEY_NOT_IN_DB = "user key does not exist in db";
 
     private UpstreamErrors() {
     }
@@ -28,6 +30,11 @@ final class UpstreamErrors {
     static UpstreamException fromResponse(Response response) {
         int status = response.getStatus();
         String message = readMessage(response);
+        if (status == 401 && message.contains(KEY_NOT_IN_DB)) {
+            // /key/update of a key that is gone (deleted or rotated meanwhile): LiteLLM's key lookup answers 401, but
+            // the master key was accepted. It is a missing key, not refused credentials.
+            return new UpstreamException.Rejected(404, message);
+        }
         if (status >= 400 && status < 500) {
             return new UpstreamException.Rejected(status, message);
         }

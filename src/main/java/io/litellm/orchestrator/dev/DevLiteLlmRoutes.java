@@ -30,7 +30,7 @@ public class DevLiteLlmRoutes {
     @Singleton
     LiteLlmSimulator simulator(LiteLlmConfig litellm, DevStackConfig dev) {
         // the simulator accepts exactly the master key the app's client sends, so a wrong key still fails
-        return new LiteLlmSimulator(litellm.masterKey(), dev.litellmEnterprise());
+        return new LiteLlmSimulator(litellm.masterKey(), dev.litellmEnterprise(), dev.litellmLine());
     }
 
     void routes(@Observes Router router, LiteLlmSimulator simulator) {

@@ -19,6 +19,13 @@ public interface DevStackConfig {
     @WithDefault("true")
     boolean litellmEnterprise();
 
+    /**
+     * Which LiteLLM release line the simulator answers like where they differ: {@code current} (unknown user on
+     * {@code /user/info} is 404) or {@code v1-80} (200 with a placeholder row).
+     */
+    @WithDefault("current")
+    LiteLlmSimulator.Line litellmLine();
+
     /** How long the demo users' dev tokens stay valid. */
     @WithDefault("PT12H")
     Duration tokenLifetime();

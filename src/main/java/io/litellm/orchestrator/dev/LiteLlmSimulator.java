@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * An in-memory stand-in for LiteLLM's management API (v1.80): the endpoints our client calls, with LiteLLM's
  * shapes and the rules we depend on (unique key aliases, token = SHA-256 hex of the secret, regeneration changes
- * the hash and kills the old secret, {@code /user/info} of an unknown id answers 200 with {@code user_info: null},
+ * the hash and kills the old secret, {@code /user/info} of an unknown id as the chosen {@link Line} answers,
  * the "Enterprise feature" 500 on regenerate when configured so, the master key checked on every call).
  * <p>
  * Plain Java with no framework, so unit tests drive it directly; {@link DevLiteLlmRoutes} serves it over HTTP in
@@ -54,8 +54,17 @@ public final class LiteLlmSimulator {
         }
     }
 
+    /** LiteLLM release lines whose management API answers differ in ways the service depends on. */
+    public enum Line {
+        /** Up to 1.80.x: unknown {@code /user/info} is 200 with a placeholder; {@code /user/new} of an existing id is 200. */
+        V1_80,
+        /** Newer releases: unknown {@code /user/info} is 404 "User X not found"; {@code /user/new} of an existing id is 409. */
+        CURRENT
+    }
+
     private final String masterKey;
     private final boolean enterprise;
+    private final Line line;
     private final Map<String, ObjectNode> users = new LinkedHashMap<>();
     /** Key rows by token hash; the secret itself is never stored, as in LiteLLM. */
     private final Map<String, ObjectNode> keys = new LinkedHashMap<>();
@@ -65,8 +74,16 @@ public final class LiteLlmSimulator {
      * @param enterprise whether {@code /key/{key}/regenerate} works (false: the open-source 500 answer)
      */
     public LiteLlmSimulator(String masterKey, boolean enterprise) {
+        this(masterKey, enterprise, Line.CURRENT);
+    }
+
+    /**
+     * @param line which release line's answers to give where they differ
+     */
+    public LiteLlmSimulator(String masterKey, boolean enterprise, Line line) {
         this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
         this.enterprise = enterprise;
+        this.line = Objects.requireNonNull(line, "line");
     }
 
     /**
@@ -128,6 +145,8 @@ public final class LiteLlmSimulator {
             case "/key/list" -> new Route("GET", this::listKeys);
             case "/key/update" -> new Route("POST", (query, body) -> updateKey(body));
             case "/key/delete" -> new Route("POST", (query, body) -> deleteKeys(body));
+            case "/key/block" -> new Route("POST", (query, body) -> setBlocked(body, true));
+            case "/key/unblock" -> new Route("POST", (query, body) -> setBlocked(body, false));
             default -> null;
         };
     }
@@ -140,7 +159,12 @@ public final class LiteLlmSimulator {
             userId = UUID.randomUUID().toString();
         }
         if (users.containsKey(userId)) {
-            throw new Rejection(400, "User with id " + userId + " already exists", "bad_request_error", "user_id");
+            if (line == Line.V1_80) {
+                // 1.80.x inserts with an upsert that leaves an existing row alone, and answers 200
+                return Reply.json(200, newUserAnswer(users.get(userId)));
+            }
+            throw new Rejection(409, "{'error': 'User with id " + userId + " already exists'}",
+                    "internal_server_error", "None");
         }
         checkDuration(body, "budget_duration");
         ObjectNode user = JSON.createObjectNode();
@@ -154,27 +178,42 @@ public final class LiteLlmSimulator {
         user.put("updated_at", Instant.now().toString());
         users.put(userId, user);
 
-        ObjectNode answer = user.deepCopy();
-        answer.putNull("key");
-        // LiteLLM creates a first key with the user unless told not to
+        ObjectNode answer = newUserAnswer(user);
+        // LiteLLM creates a first key with the user unless told not to; only then does the answer carry a created_at
+        // (the key's): without a key it returns the fields it was given
         if (!body.path("auto_create_key").isBoolean() || body.get("auto_create_key").asBoolean()) {
             ObjectNode generated = createKey(JSON.createObjectNode().put("user_id", userId));
             answer.set("key", generated.get("key"));
+            answer.set("created_at", generated.get("created_at"));
         }
         return Reply.json(200, answer);
     }
 
+    private static ObjectNode newUserAnswer(ObjectNode user) {
+        ObjectNode answer = user.deepCopy();
+        answer.remove(List.of("created_at", "updated_at"));
+        answer.putNull("key");
+        return answer;
+    }
+
     private Reply userInfo(String userId) {
+        ObjectNode user = userId == null ? null : users.get(userId);
+        if (user == null && line == Line.CURRENT) {
+            throw new Rejection(404, "User " + userId + " not found", "internal_server_error", "None");
+        }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("user_id", userId);
-        ObjectNode user = userId == null ? null : users.get(userId);
-        // LiteLLM answers an unknown id with 200 and user_info null, not 404
-        answer.set("user_info", user == null ? null : user.deepCopy());
-        ArrayNode rows = answer.putArray("keys");
-        if (user != null) {
-            keys.values().stream().filter(row -> userId.equals(row.path("user_id").asText(null)))
-                    .forEach(row -> rows.add(row.deepCopy()));
+        ArrayNode rows = JSON.createArrayNode();
+        double spend = 0;
+        for (ObjectNode row : keys.values()) {
+            if (userId != null && userId.equals(row.path("user_id").asText(null))) {
+                rows.add(row.deepCopy());
+                spend += row.path("spend").asDouble(0);
+            }
         }
+        // 1.80.x: an unknown id gets a placeholder holding only the spend of keys that name it
+        answer.set("user_info", user != null ? user.deepCopy() : JSON.createObjectNode().put("spend", spend));
+        answer.set("keys", rows);
         answer.putArray("teams");
         return Reply.json(200, answer);
     }
@@ -231,8 +270,10 @@ public final class LiteLlmSimulator {
     }
 
     private Reply keyInfo(String key) {
-        ObjectNode row = findKey(key);
-        return Reply.json(200, JSON.createObjectNode().put("key", row.get("token").asText()).set("info", row.deepCopy()));
+        ObjectNode info = findKey(key).deepCopy();
+        // LiteLLM removes the hash from the row it answers
+        info.remove("token");
+        return Reply.json(200, JSON.createObjectNode().put("key", key).set("info", info));
     }
 
     private Reply listKeys(Map<String, String> query, ObjectNode ignored) {
@@ -269,13 +310,45 @@ public final class LiteLlmSimulator {
     }
 
     private Reply updateKey(ObjectNode body) {
-        ObjectNode row = findKey(text(body, "key"));
+        String key = text(body, "key");
+        if (key != null && !keys.containsKey(key.startsWith("sk-") ? hash(key) : key)) {
+            // PrismaClient.get_data's answer for an unknown hash, passed on by /key/update
+            throw new Rejection(401, "Authentication Error: invalid user key - user key does not exist in db. User Key="
+                    + key, "auth_error", "None");
+        }
+        ObjectNode row = findKey(key);
         checkKeyFields(body, row.get("token").asText());
         applyKeyFields(row, body);
         row.put("updated_at", Instant.now().toString());
-        ObjectNode answer = row.deepCopy();
-        answer.put("key", row.get("token").asText());
+        // LiteLLM answers what it wrote: the fields sent, the whole metadata, and the key as given
+        ObjectNode answer = JSON.createObjectNode().put("key", key);
+        for (String field : KEY_FIELDS) {
+            if (body.has(field) && !field.equals("duration")) {
+                answer.set(field, row.get(field));
+            }
+        }
+        if (body.has("duration")) {
+            answer.set("expires", row.get("expires"));
+        }
+        answer.set("metadata", row.get("metadata"));
+        answer.put("token", key);
         return Reply.json(200, answer);
+    }
+
+    /** {@code /key/block} and {@code /key/unblock}: the key's hash or secret; answers the whole stored row. */
+    private Reply setBlocked(ObjectNode body, boolean blocked) {
+        String key = text(body, "key");
+        if (key == null || !(key.matches("sk-[A-Za-z0-9_\\-]+") || key.matches("[a-fA-F0-9]{64}"))) {
+            throw new Rejection(400, "Invalid key format.", "bad_request_error", "key");
+        }
+        ObjectNode row = keys.get(key.startsWith("sk-") ? hash(key) : key);
+        if (row == null) {
+            // the database update finds no row and LiteLLM does not catch it (without audit logs enabled)
+            return new Reply(500, "text/plain", "Internal Server Error");
+        }
+        row.put("blocked", blocked);
+        row.put("updated_at", Instant.now().toString());
+        return Reply.json(200, row.deepCopy());
     }
 
     private Reply deleteKeys(ObjectNode body) {

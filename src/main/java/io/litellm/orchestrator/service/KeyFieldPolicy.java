@@ -2,10 +2,13 @@ package io.litellm.orchestrator.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
@@ -27,14 +30,76 @@ public class KeyFieldPolicy {
         this.metrics = metrics;
     }
 
+    /**
+     * Keys of a key's {@code metadata} that LiteLLM reads as controls, not as free-form data: the fields
+     * {@code /key/generate} and {@code /key/update} store in metadata ({@code LiteLLM_ManagementEndpoint_MetadataFields}
+     * and its premium list in {@code proxy/_types.py}, {@code policies} and {@code prompts} in
+     * {@code generate_key_helper_fn}), and what the proxy reads from a key's metadata when it serves a request
+     * (guardrail opt-outs and {@code allowed_tools} in {@code auth/auth_checks.py}, limit types, budget alert
+     * recipients, key-based {@code logging} and {@code callback_settings}, service accounts). Only an admin sets
+     * them; a non-admin's metadata change keeps them as they are.
+     */
+    public static final Set<String> CONTROL_METADATA = Set.of("model_rpm_limit", "model_tpm_limit", "guardrails",
+            "tags", "enforced_params", "temp_budget_increase", "temp_budget_expiry", "team_member_key_duration",
+            "policies", "prompts", "allowed_tools", "disable_global_guardrails", "disable_global_guardrail",
+            "opted_out_global_guardrails", "tpm_limit_type", "rpm_limit_type", "max_budget_alert_emails", "logging",
+            "callback_settings", "service_account_id");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public void checkCreate(Caller caller, UserInfo user, CreateUserKeyRequest request) {
         if (caller.admin()) {
             return;
         }
         counted(() -> {
+            checkMetadata(request.metadata());
             checkBudget(user, request.maxBudget());
             checkModels(user, request.models());
         });
+    }
+
+    /** The checks of a non-admin's key change that need only the key's row (no user row). */
+    public void checkKeyChange(Caller caller, ObjectNode key, UpdateUserKeyRequest request) {
+        if (caller.admin()) {
+            return;
+        }
+        counted(() -> {
+            if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
+                throw ApiException.notAllowed("blocked: only an admin may unblock a key");
+            }
+            checkMetadata(request.metadata());
+        });
+    }
+
+    /**
+     * The metadata to send for a change of {@code metadata}. An admin's replaces the key's metadata as a whole. A
+     * non-admin's replaces only the free-form part: the key's LiteLLM controls ({@link #CONTROL_METADATA}) stay.
+     */
+    public ObjectNode metadataToWrite(Caller caller, ObjectNode key, Map<String, Object> metadata) {
+        ObjectNode written = JSON.valueToTree(metadata);
+        if (caller.admin()) {
+            return written;
+        }
+        JsonNode current = key.path("metadata");
+        if (current.isObject()) {
+            current.fields().forEachRemaining(entry -> {
+                if (CONTROL_METADATA.contains(entry.getKey())) {
+                    written.set(entry.getKey(), entry.getValue());
+                }
+            });
+        }
+        return written;
+    }
+
+    void checkMetadata(Map<String, Object> metadata) {
+        if (metadata == null) {
+            return;
+        }
+        List<String> controls = metadata.keySet().stream().filter(CONTROL_METADATA::contains).sorted().toList();
+        if (!controls.isEmpty()) {
+            throw ApiException.notAllowed("metadata." + controls.get(0) + ": only an admin may set LiteLLM's "
+                    + "control keys in metadata (" + String.join(", ", controls) + ")");
+        }
     }
 
     /**
@@ -53,6 +118,7 @@ public class KeyFieldPolicy {
             if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
                 throw ApiException.notAllowed("blocked: only an admin may unblock a key");
             }
+            checkMetadata(request.metadata());
             checkBudget(user, request.maxBudget());
             checkAddedModels(user, key, request.models());
         });

@@ -46,6 +46,8 @@ public class KeyService {
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
+        // /key/generate does not check that the user exists (generate_key_helper_fn skips the user table for keys),
+        // so the user is always looked up first: without it an unknown id would get a key with no user behind it
         return users.requireUser(caller, userId)
                 .flatMap(user -> {
                     policy.checkCreate(caller, user, request);
@@ -104,8 +106,11 @@ public class KeyService {
     }
 
     /**
-     * Changes an owned key and answers its row as read back (no secret). Ownership is checked first: someone else's
-     * key is 404 and nothing is sent to {@code /key/update}.
+     * Changes an owned key and answers its row (no secret). Ownership is checked first: someone else's key is 404 and
+     * nothing is sent. The answer is the row read for that check with what LiteLLM reports it wrote on top, so no
+     * second read is needed. {@code blocked} goes through {@code /key/block} / {@code /key/unblock}, which LiteLLM
+     * applies to its cached key row at once; everything else through {@code /key/update} (see README, "Changes take
+     * effect").
      */
     public Uni<ObjectNode> updateKey(Caller caller, String userId, String keyId, UpdateUserKeyRequest changes) {
         if (changes.changesNothing()) {
@@ -113,14 +118,66 @@ public class KeyService {
         }
         return requireOwnedKey(userId, keyId)
                 .call(row -> checkChanges(caller, userId, row, changes))
-                .flatMap(row -> litellm.updateKey(KeyChanges.updateOf(keyId, changes), caller.principal())
-                        .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(changes.keyAlias())))
-                .flatMap(updated -> requireOwnedKey(userId, keyId));
+                .flatMap(row -> applyChanges(caller, keyId, row, changes));
     }
 
-    /** The field policy for changes to an owned key; a non-admin is held to their user's limits. */
+    private Uni<ObjectNode> applyChanges(Caller caller, String keyId, ObjectNode row, UpdateUserKeyRequest changes) {
+        ObjectNode fields = KeyChanges.toUpstream(changes);
+        fields.remove("blocked");
+        if (changes.metadata() != null) {
+            fields.set("metadata", policy.metadataToWrite(caller, row, changes.metadata()));
+        }
+        ObjectNode result = row.deepCopy();
+        // LiteLLM sets updated_at on every write; the answers below bring the new one when they carry it
+        result.remove("updated_at");
+        Uni<Void> steps = Uni.createFrom().voidItem();
+        Boolean blocked = changes.blocked();
+        // a block bites first; an unblock comes last, once the other changes are stored
+        if (Boolean.TRUE.equals(blocked)) {
+            steps = steps.call(() -> litellm.setBlocked(keyId, true, caller.principal()).invoke(r -> merge(result, r)));
+        }
+        if (!fields.isEmpty()) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("key", keyId);
+            body.setAll(fields);
+            steps = steps.call(() -> litellm.changeKey(body, caller.principal()).invoke(r -> merge(result, r))
+                    .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(changes.keyAlias())));
+        }
+        if (Boolean.FALSE.equals(blocked)) {
+            steps = steps.call(() -> litellm.setBlocked(keyId, false, caller.principal()).invoke(r -> merge(result, r)));
+        }
+        return steps
+                .onFailure(KeyService::isGone).transform(f -> ApiException.conflict("Key " + keyId
+                        + " no longer exists: it was deleted or rotated while this change was being made"))
+                .map(done -> {
+                    stripSecrets(result);
+                    // /key/info and /key/update leave the hash out of the row; it is the key's id
+                    result.put("token", keyId);
+                    return result;
+                });
+    }
+
+    /** What LiteLLM reports it stored, over the row we had. */
+    private static void merge(ObjectNode row, JsonNode written) {
+        if (written != null && written.isObject()) {
+            row.setAll((ObjectNode) written);
+        }
+    }
+
+    /** A key that vanished between our ownership check and the change (404, or LiteLLM's 401 "not in db"). */
+    static boolean isGone(Throwable failure) {
+        return failure instanceof UpstreamException.Rejected rejected && rejected.status() == 404;
+    }
+
+    /**
+     * The field policy for changes to an owned key. A non-admin is held to their user's limits; the user's row is read
+     * only when a change is measured against it ({@code maxBudget}, {@code models}).
+     */
     public Uni<Void> checkChanges(Caller caller, String userId, ObjectNode row, UpdateUserKeyRequest changes) {
         if (caller.admin() || changes.changesNothing()) {
+            return Uni.createFrom().voidItem();
+        }
+        policy.checkKeyChange(caller, row, changes);
+        if (changes.maxBudget() == null && changes.models() == null) {
             return Uni.createFrom().voidItem();
         }
         return users.requireUser(userId).invoke(user -> policy.checkUpdate(caller, user, row, changes))
@@ -135,6 +192,8 @@ public class KeyService {
         return litellm.findKey(keyId).map(found -> found
                 .filter(row -> Objects.equals(userId, row.path("user_id").asText(null)))
                 .map(KeyService::stripSecrets)
+                // /key/info leaves the hash out of the row: it is the id we asked with
+                .map(row -> row.put("token", keyId))
                 .orElseThrow(() -> ApiException.notFound("Key " + keyId + " not found for user " + userId)));
     }
 

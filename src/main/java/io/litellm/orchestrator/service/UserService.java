@@ -6,6 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserRequest;
 import io.litellm.orchestrator.api.ErrorKind;
@@ -26,6 +29,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class UserService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
@@ -48,6 +53,7 @@ public class UserService {
         NewUserRequest upstream = new NewUserRequest(userId,
                 request.maxBudget() != null ? request.maxBudget() : defaults.maxBudget(),
                 request.budgetDuration() != null ? request.budgetDuration() : defaults.budgetDuration(), false);
+        // the check first: up to 1.80.x /user/new of an existing id silently keeps the old row and answers 200
         return litellm.findUser(userId)
                 .flatMap(existing -> {
                     if (existing.isPresent()) {
@@ -57,12 +63,26 @@ public class UserService {
                 })
                 // a concurrent creation can still win the race between our check and LiteLLM's insert
                 .onFailure(UserService::isDuplicate).transform(failure -> alreadyExists(userId))
-                .map(created -> new User(userId, created.createdAt(), created.maxBudget(), created.budgetDuration(),
-                        created.spend() != null ? created.spend() : 0.0));
+                .map(created -> new UserInfo(userId, created.maxBudget(), created.budgetDuration(),
+                        created.spend() != null ? created.spend() : 0.0, created.createdAt(), List.of()))
+                .flatMap(this::withCreatedAt)
+                .map(UserService::toUser);
     }
 
     public Uni<User> getUser(Caller caller, String userId) {
-        return requireUser(caller, userId).map(UserService::toUser);
+        return requireUser(caller, userId).flatMap(this::withCreatedAt).map(UserService::toUser);
+    }
+
+    /**
+     * {@code /user/new} without a key ({@code auto_create_key: false}) answers no {@code created_at}: LiteLLM
+     * returns the fields it was given. Where the user is shown, read it back once; lazy creation inside other
+     * routes never needs it.
+     */
+    private Uni<UserInfo> withCreatedAt(UserInfo user) {
+        if (user.createdAt() != null) {
+            return Uni.createFrom().item(user);
+        }
+        return litellm.findUser(user.userId()).map(found -> found.orElse(user));
     }
 
     /**
@@ -115,9 +135,18 @@ public class UserService {
         }
         var upstream = new LiteLlmDtos.UpdateUserRequest(userId, changes.maxBudget(), changes.budgetDuration(),
                 changes.spend());
+        // the check first: /user/update upserts, so an unknown id would be created rather than refused
         return requireUser(userId)
-                .flatMap(existing -> litellm.updateUser(upstream, caller.principal()))
-                .flatMap(updated -> requireUser(userId)).map(UserService::toUser);
+                .flatMap(existing -> litellm.changeUser(upstream, caller.principal()))
+                // /user/update answers the row after the change; read it back only if an answer lacks it
+                .flatMap(answer -> {
+                    JsonNode row = answer.path("data");
+                    if (row.isObject() && userId.equals(row.path("user_id").asText(null))) {
+                        return Uni.createFrom().item(JSON.convertValue(row, UserInfo.class));
+                    }
+                    return requireUser(userId);
+                })
+                .map(UserService::toUser);
     }
 
     /** The LiteLLM user, or 404; never creates it. */
