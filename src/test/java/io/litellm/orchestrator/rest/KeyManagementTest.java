@@ -7,7 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.KeyFixtures.bodies;
+import static io.litellm.orchestrator.support.KeyFixtures.calls;
 import static io.litellm.orchestrator.support.KeyFixtures.error;
+import static io.litellm.orchestrator.support.KeyFixtures.read;
 import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
 import static io.litellm.orchestrator.support.KeyFixtures.row;
 import static io.litellm.orchestrator.support.LiteLlmStubs.MASTER_KEY;
@@ -20,12 +23,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
@@ -48,6 +55,11 @@ class KeyManagementTest extends ApiTest {
     @BeforeEach
     void updatesSucceed() {
         litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + KEY + "\"}")));
+        // /key/block and /key/unblock answer the whole stored row, token included
+        litellm().stubFor(post(urlPathEqualTo("/key/block"))
+                .willReturn(okJson(row(KEY, "bob", "{\"blocked\":true}").toString())));
+        litellm().stubFor(post(urlPathEqualTo("/key/unblock"))
+                .willReturn(okJson(row(KEY, "bob", "{\"blocked\":false}").toString())));
     }
 
     private static ValidatableResponse patch(String token, String userId, String keyId, String body) {
@@ -71,32 +83,152 @@ class KeyManagementTest extends ApiTest {
     }
 
     @Test
-    void selfChangesEveryFieldAllowedToThemAndGetsTheRowAsReadBack() {
+    void selfChangesEveryFieldAllowedToThemAndGetsTheRowWithoutASecondRead() {
         bobRestricted();
-        litellm().stubFor(get(urlPathEqualTo("/key/info")).inScenario("update").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson("{\"key\":\"" + KEY + "\",\"info\":" + row(KEY, "bob", "{}") + "}")));
-        litellm().stubFor(post(urlPathEqualTo("/key/update")).inScenario("update")
-                .willReturn(okJson("{}")).willSetStateTo("updated"));
-        litellm().stubFor(get(urlPathEqualTo("/key/info")).inScenario("update").whenScenarioStateIs("updated")
-                .willReturn(okJson("{\"key\":\"" + KEY + "\",\"info\":"
-                        + row(KEY, "bob", "{\"key_alias\":\"ci\",\"api_key\":\"sk-should-never-show\"}") + "}")));
+        keyInfo(row(KEY, "bob", "{\"api_key\":\"sk-should-never-show\",\"updated_at\":\"2026-11-02T09:00:00Z\"}"));
+        // LiteLLM answers what it wrote (update_key_fn: {"key": <as given>, **data}), not the whole row
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("""
+                {"key":"%1$s","token":"%1$s","key_alias":"ci","max_budget":10.0,"budget_duration":"7d",
+                 "models":["gpt-4o"],"metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":10,
+                 "max_parallel_requests":2}""".formatted(KEY))));
 
         patch(TestTokens.user("bob"), "bob", KEY, """
                 {"keyAlias":"ci","maxBudget":10,"budgetDuration":"7d","models":["gpt-4o"],"metadata":{"team":"core"},
                  "tpmLimit":1000,"rpmLimit":10,"maxParallelRequests":2,"blocked":true}""")
                 .statusCode(200)
+                // /key/info leaves the token out; the answer has it back, from the path
                 .body("token", equalTo(KEY))
                 .body("key_alias", equalTo("ci"))
+                .body("max_parallel_requests", equalTo(2))
+                .body("blocked", equalTo(true))
                 .body("user_id", equalTo("bob"))
+                .body("spend", equalTo(0.5f))
+                .body("$", not(org.hamcrest.Matchers.hasKey("key")))
                 .body(not(containsString("sk-should-never-show")));
 
+        // the block first (it bites at once), then the other fields; no read-back
+        assertEquals(List.of("GET /key/info?key=" + KEY, "GET /user/info?user_id=bob", "POST /key/block",
+                "POST /key/update"), calls());
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/block"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
+                .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
+                .withRequestBody(equalToJson("{\"key\":\"" + KEY + "\"}")));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
                 .withRequestBody(equalToJson("""
                         {"key":"%s","key_alias":"ci","max_budget":10.0,"budget_duration":"7d","models":["gpt-4o"],
-                         "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,
-                         "blocked":true}""".formatted(KEY), false, false)));
+                         "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2}"""
+                        .formatted(KEY))));
+    }
+
+    @Test
+    void aChangeNotMeasuredAgainstTheUserNeedsNoUserRead() {
+        keyInfo(row(KEY, "bob", "{}"));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"ci\",\"rpmLimit\":5}").statusCode(200)
+                .body("token", equalTo(KEY));
+        assertEquals(List.of("GET /key/info?key=" + KEY, "POST /key/update"), calls());
+    }
+
+    @Test
+    void blockingAloneGoesThroughKeyBlockOnly() {
+        keyInfo(row(KEY, "bob", "{}"));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"blocked\":true}").statusCode(200)
+                .body("blocked", equalTo(true)).body("token", equalTo(KEY));
+        assertEquals(List.of("GET /key/info?key=" + KEY, "POST /key/block"), calls());
+    }
+
+    @Test
+    void anUnblockComesAfterTheOtherChanges() {
+        keyInfo(row(KEY, "bob", "{\"blocked\":true}"));
+        patch(TestTokens.admin("root"), "bob", KEY, "{\"blocked\":false,\"rpmLimit\":5}").statusCode(200)
+                .body("blocked", equalTo(false));
+        assertEquals(List.of("GET /key/info?key=" + KEY, "POST /key/update", "POST /key/unblock"), calls());
+        updateSent("{\"key\":\"" + KEY + "\",\"rpm_limit\":5}");
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/unblock"))
+                .withRequestBody(equalToJson("{\"key\":\"" + KEY + "\"}")));
+    }
+
+    @Test
+    void aKeyDeletedMeanwhileIsAConflictNotAMasterKeyFailure() {
+        keyInfo(row(KEY, "bob", "{}"));
+        double refusedBefore = upstreamFailures("master_key_refused");
+        // what update_key_fn answers when the hash is no longer in the table
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(error(401,
+                "Authentication Error: invalid user key - user key does not exist in db. User Key=" + KEY)));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"x\"}")
+                .statusCode(409).body("error.name", equalTo("ConflictError"))
+                .body("error.message", containsString("deleted or rotated"))
+                .body(not(containsString("LITELLM_MASTER_KEY")));
+        assertEquals(refusedBefore, upstreamFailures("master_key_refused"));
+    }
+
+    @Test
+    void aRefusedMasterKeyIsStillABadGatewayNamingIt() {
+        keyInfo(row(KEY, "bob", "{}"));
+        double refusedBefore = upstreamFailures("master_key_refused");
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(error(401,
+                "Authentication Error, Invalid proxy server token passed. Received API Key = sk-...abcd")));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"x\"}")
+                .statusCode(502).body("error.message", containsString("LITELLM_MASTER_KEY"));
+        assertEquals(refusedBefore + 1, upstreamFailures("master_key_refused"));
+    }
+
+    // --- metadata: LiteLLM's own controls -------------------------------------------------------------------
+
+    private static final String CONTROLLED = """
+            {"metadata":{"guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"tags":["cost-center-7"],
+             "team":"old","note":"gone after the change"}}""";
+
+    @Test
+    void aUsersMetadataChangeKeepsTheAdminsControls() {
+        keyInfo(row(KEY, "bob", CONTROLLED));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"metadata\":{\"team\":\"new\"}}").statusCode(200);
+        JsonNode sent = bodies("/key/update").get(0).get("metadata");
+        assertEquals(read("""
+                {"team":"new","guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"tags":["cost-center-7"]}"""),
+                sent);
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "guardrails,[]", "model_tpm_limit,{}", "tags,[]", "enforced_params,[]", "temp_budget_increase,100",
+            "allowed_tools,[]", "disable_global_guardrails,true", "logging,[]" })
+    void aUserMayNotSetAControlKey(String control, String value) {
+        keyInfo(row(KEY, "bob", CONTROLLED));
+        patch(TestTokens.user("bob"), "bob", KEY, "{\"metadata\":{\"team\":\"x\",\"" + control + "\":" + value + "}}")
+                .statusCode(403).body("error.name", equalTo("NotAllowedError"))
+                .body("error.message", containsString("metadata." + control));
+        nothingUpdated();
+    }
+
+    @Test
+    void aUserMayNotCreateAKeyWithAControlKey() {
+        userExists("bob");
+        given().auth().oauth2(TestTokens.user("bob")).contentType("application/json")
+                .body("{\"metadata\":{\"guardrails\":[]}}").when().post("/api/litellm-orchestrator/users/bob/keys")
+                .then().statusCode(403).body("error.message", containsString("metadata.guardrails"));
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+
+    @Test
+    void anAdminsMetadataReplacesEverything() {
+        keyInfo(row(KEY, "bob", CONTROLLED));
+        patch(TestTokens.admin("root"), "bob", KEY, "{\"metadata\":{\"team\":\"y\",\"guardrails\":[]}}")
+                .statusCode(200);
+        assertEquals(read("{\"team\":\"y\",\"guardrails\":[]}"), bodies("/key/update").get(0).get("metadata"));
+    }
+
+    private static double upstreamFailures(String kind) {
+        String metrics = given().get("/q/metrics").asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^orchestrator_upstream_failures_total\\{([^}]*)\\} ([0-9.eE+-]+)$").matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            if (m.group(1).contains("kind=\"" + kind + "\"")) {
+                total += Double.parseDouble(m.group(2));
+            }
+        }
+        return total;
     }
 
     @Test
@@ -116,8 +248,11 @@ class KeyManagementTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
                 .withHeader("litellm-changed-by", WireMock.equalTo("alice"))
                 .withRequestBody(equalToJson("""
-                        {"key":"%s","blocked":false,"max_budget":1000.0,"models":["o3-pro"]}""".formatted(KEY),
-                        false, false)));
+                        {"key":"%s","max_budget":1000.0,"models":["o3-pro"]}""".formatted(KEY))));
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/unblock"))
+                .withHeader("litellm-changed-by", WireMock.equalTo("alice")));
+        // an admin's change is not measured against the user: no user read
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/user/info")));
     }
 
     @Test
@@ -168,7 +303,8 @@ class KeyManagementTest extends ApiTest {
         keyInfo(row(KEY, "bob", "{\"blocked\":null}"));
         bobRestricted();
         patch(TestTokens.user("bob"), "bob", KEY, "{\"blocked\":false}").statusCode(200);
-        updateSent("{\"key\":\"" + KEY + "\",\"blocked\":false}");
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/unblock")));
+        nothingUpdated();
     }
 
     @Test

@@ -39,11 +39,13 @@ public final class KeyFixtures {
         return row;
     }
 
-    /** {@code /key/info} answers this row for its token. */
+    /** {@code /key/info} answers this row for its token, without the token as LiteLLM does. */
     public static void keyInfo(ObjectNode row) {
         String hash = row.path("token").asText();
+        ObjectNode info = row.deepCopy();
+        info.remove("token");
         litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(hash))
-                .willReturn(okJson("{\"key\":\"" + hash + "\",\"info\":" + row + "}")));
+                .willReturn(okJson("{\"key\":\"" + hash + "\",\"info\":" + info + "}")));
     }
 
     /** LiteLLM's error body with a status. */

@@ -10,9 +10,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import java.util.HexFormat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.litellm.orchestrator.dev.LiteLlmSimulator.Line;
 
 /**
- * LiteLLM's answers, in LiteLLM's shapes (v1.80), for the WireMock stand-in.
+ * LiteLLM's answers, in LiteLLM's shapes, for the WireMock stand-in: the newest release line by default, the
+ * 1.80.x answers where they differ when {@link #line()} says so.
  */
 public final class LiteLlmStubs {
 
@@ -48,19 +53,70 @@ public final class LiteLlmStubs {
         userExists(userId, 10.0, null);
     }
 
-    /** LiteLLM's answer for an unknown id: 200 with {@code user_info: null}. */
-    public static void userUnknown(String userId) {
-        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
-                .willReturn(okJson("""
-                        {"user_id":"%s","user_info":null,"keys":[],"teams":[]}
-                        """.formatted(userId))));
+    /**
+     * The release line the stubs answer like where LiteLLM's answers differ; {@code -Dlitellm.line=V1_80} runs the
+     * suite against the 1.80.x answers. Tests that must cover both pass a line explicitly.
+     */
+    public static Line line() {
+        return Line.valueOf(System.getProperty("litellm.line", Line.CURRENT.name()));
     }
 
+    /** LiteLLM's answer for an unknown id on {@link #line()}. */
+    public static void userUnknown(String userId) {
+        userUnknown(line(), userId);
+    }
+
+    /**
+     * LiteLLM's answer for an unknown id: up to 1.80.x 200 with a placeholder {@code user_info} that has only the
+     * spend of keys naming the id (no user_id, no created_at); newer releases 404 "User X not found".
+     */
+    public static void userUnknown(Line line, String userId) {
+        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
+                .willReturn(unknownUser(line, userId)));
+    }
+
+    static ResponseDefinitionBuilder unknownUser(Line line, String userId) {
+        if (line == Line.V1_80) {
+            return okJson("""
+                    {"user_id":"%s","user_info":{"spend":0.0},"keys":[],"teams":[]}
+                    """.formatted(userId));
+        }
+        return aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
+                {"error":{"message":"User %s not found","type":"internal_server_error","param":"None","code":"404"}}
+                """.formatted(userId));
+    }
+
+    /**
+     * {@code /user/new} with {@code auto_create_key: false}: LiteLLM answers the fields it was given, with no key and
+     * no {@code created_at}.
+     */
     public static void userCreated(String userId) {
-        litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("""
-                {"user_id":"%s","max_budget":null,"budget_duration":null,"spend":0.0,"key":null,
-                 "created_at":"2026-11-23T10:00:00Z","models":[]}
-                """.formatted(userId))));
+        litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson(newUserAnswer(userId))));
+    }
+
+    private static String newUserAnswer(String userId) {
+        return """
+                {"user_id":"%s","max_budget":null,"budget_duration":null,"spend":0.0,"key":null,"models":[],
+                 "user_role":null,"teams":null,"user_email":null}
+                """.formatted(userId);
+    }
+
+    /**
+     * A user that does not exist until {@code /user/new} creates it: {@code /user/info} answers as {@code line} does
+     * for an unknown id, then the row (created 2026-11-23T10:00:00Z).
+     */
+    public static void userCreatedOnDemand(Line line, String userId) {
+        String scenario = "user " + userId;
+        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
+                .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED).willReturn(unknownUser(line, userId)));
+        litellm().stubFor(post(urlPathEqualTo("/user/new")).inScenario(scenario)
+                .willReturn(okJson(newUserAnswer(userId))).willSetStateTo("created"));
+        litellm().stubFor(get(urlPathEqualTo("/user/info")).withQueryParam("user_id", equalTo(userId))
+                .inScenario(scenario).whenScenarioStateIs("created").willReturn(okJson("""
+                        {"user_id":"%1$s","user_info":{"user_id":"%1$s","max_budget":null,"spend":0.0,
+                         "budget_duration":null,"created_at":"2026-11-23T10:00:00Z","models":[],
+                         "user_role":"internal_user"},"keys":[],"teams":[]}
+                        """.formatted(userId))));
     }
 
     public static void keyGenerated(String userId, String secret, String hash) {
@@ -70,11 +126,11 @@ public final class LiteLlmStubs {
                 """.formatted(secret, hash, hash, userId, secret.substring(secret.length() - 4)))));
     }
 
-    /** {@code /key/info} of a key owned by {@code userId}. */
+    /** {@code /key/info} of a key owned by {@code userId}; like LiteLLM, the row in {@code info} has no token. */
     public static void keyOwnedBy(String hash, String userId) {
         litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(hash))
                 .willReturn(okJson("""
-                        {"key":"%1$s","info":{"token":"%1$s","key_name":"sk-...abcd","key_alias":"laptop",
+                        {"key":"%1$s","info":{"key_name":"sk-...abcd","key_alias":"laptop",
                          "user_id":"%2$s","spend":0.5,"max_budget":5.0,"models":[],"blocked":null,
                          "metadata":{},"created_at":"2026-11-02T09:00:00Z","expires":null}}
                         """.formatted(hash, userId))));
