@@ -28,6 +28,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.LiteLlmStubs;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -41,11 +42,11 @@ class LazyUserCreationTest extends ApiTest {
     /** LiteLLM as a state machine: unknown until /user/new, known after. */
     private static void userAppearsOnceCreated(String userId, int creationDelayMs) {
         litellm().stubFor(get(urlPathEqualTo("/user/info")).inScenario("lazy").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson("{\"user_id\":\"" + userId + "\",\"user_info\":null,\"keys\":[],\"teams\":[]}")));
+                .willReturn(LiteLlmStubs.unknownUser(LiteLlmStubs.line(), userId)));
         litellm().stubFor(post(urlPathEqualTo("/user/new")).inScenario("lazy").whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("created")
                 .willReturn(okJson("{\"user_id\":\"" + userId + "\",\"max_budget\":null,\"budget_duration\":null,"
-                        + "\"spend\":0.0,\"created_at\":\"2026-11-23T11:00:00Z\",\"key\":null}")
+                        + "\"spend\":0.0,\"key\":null}")
                         .withFixedDelay(creationDelayMs)));
         // like LiteLLM: a second creation of the same id is refused as a duplicate
         litellm().stubFor(post(urlPathEqualTo("/user/new")).inScenario("lazy").whenScenarioStateIs("created")
@@ -102,7 +103,7 @@ class LazyUserCreationTest extends ApiTest {
     @Test
     void raceLostToAnotherReplicaIsFine() {
         litellm().stubFor(get(urlPathEqualTo("/user/info")).inScenario("race").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson("{\"user_id\":\"bob\",\"user_info\":null,\"keys\":[],\"teams\":[]}")));
+                .willReturn(LiteLlmStubs.unknownUser(LiteLlmStubs.line(), "bob")));
         litellm().stubFor(post(urlPathEqualTo("/user/new")).inScenario("race").willSetStateTo("exists")
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(
                         "{\"error\":{\"message\":\"User with id=bob already exists\",\"type\":\"bad_request\",\"param\":\"user_id\",\"code\":\"400\"}}")));

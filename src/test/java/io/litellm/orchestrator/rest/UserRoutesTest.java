@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.LiteLlmStubs;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -31,8 +32,7 @@ class UserRoutesTest extends ApiTest {
 
     @Test
     void selfCreatesOwnUserWithDefaultsAndNoKey() {
-        userUnknown(JANE);
-        userCreated(JANE);
+        LiteLlmStubs.userCreatedOnDemand(LiteLlmStubs.line(), JANE);
         as(TestTokens.user(JANE)).body("{\"userId\":\"" + JANE + "\"}").post(BASE + "/users")
                 .then().statusCode(201)
                 .body("userId", org.hamcrest.Matchers.equalTo(JANE))
@@ -126,7 +126,7 @@ class UserRoutesTest extends ApiTest {
     }
 
     @Test
-    void unknownUserIs404WhenLiteLlmSaysNullInfo() {
+    void unknownUserIs404WhenLiteLlmSaysUnknown() {
         userUnknown("bob");
         // an admin reading someone else's id: never created on the fly (see LazyUserCreationTest for self)
         as(TestTokens.admin("root")).get(BASE + "/users/bob").then().statusCode(404)

@@ -75,7 +75,7 @@ public final class LiteLlmStubs {
                 .willReturn(unknownUser(line, userId)));
     }
 
-    static ResponseDefinitionBuilder unknownUser(Line line, String userId) {
+    public static ResponseDefinitionBuilder unknownUser(Line line, String userId) {
         if (line == Line.V1_80) {
             return okJson("""
                     {"user_id":"%s","user_info":{"spend":0.0},"keys":[],"teams":[]}
