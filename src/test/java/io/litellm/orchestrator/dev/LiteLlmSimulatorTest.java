@@ -62,11 +62,21 @@ class LiteLlmSimulatorTest {
     }
 
     @Test
-    void unknownUserInfoIsOkWithNullUserInfo() {
-        Reply reply = get("/user/info", Map.of("user_id", "nobody"));
+    void unknownUserInfoIs404OnCurrentReleases() {
+        assertLiteLlmError(get("/user/info", Map.of("user_id", "nobody")), 404, "None", "User nobody not found");
+    }
+
+    @Test
+    void unknownUserInfoIsAPlaceholderOn180() {
+        LiteLlmSimulator old = new LiteLlmSimulator(MASTER, true, LiteLlmSimulator.Line.V1_80);
+        post(old, "/key/generate", "{\"user_id\":\"nobody\"}");
+        Reply reply = old.handle("GET", "/user/info", Map.of("user_id", "nobody"), "Bearer " + MASTER, null);
         assertEquals(200, reply.status());
-        assertTrue(json(reply).get("user_info").isNull());
-        assertEquals("nobody", json(reply).get("user_id").asText());
+        JsonNode answer = json(reply);
+        assertEquals("nobody", answer.get("user_id").asText());
+        // only the spend of the keys naming the id: no user_id, no created_at, no budget
+        assertEquals(JSON.createObjectNode().put("spend", 0.0), answer.get("user_info"));
+        assertEquals(1, answer.get("keys").size());
     }
 
     @Test
@@ -74,14 +84,29 @@ class LiteLlmSimulatorTest {
         Reply created = post(litellm, "/user/new", "{\"user_id\":\"alice\",\"max_budget\":10,\"auto_create_key\":false}");
         assertEquals(200, created.status());
         assertTrue(json(created).get("key").isNull());
-        assertLiteLlmError(post(litellm, "/user/new", "{\"user_id\":\"alice\"}"), 400, "user_id", "already exists");
+        // without a key LiteLLM answers the fields it was given: no created_at
+        assertTrue(json(created).path("created_at").isMissingNode());
+        assertLiteLlmError(post(litellm, "/user/new", "{\"user_id\":\"alice\"}"), 409, "None", "already exists");
 
-        assertEquals(200, post(litellm, "/user/update", "{\"user_id\":\"alice\",\"spend\":0,\"max_budget\":20}").status());
+        Reply updated = post(litellm, "/user/update", "{\"user_id\":\"alice\",\"spend\":0,\"max_budget\":20}");
+        assertEquals(200, updated.status());
+        assertEquals(20, json(updated).get("data").get("max_budget").asInt());
         JsonNode info = json(get("/user/info", Map.of("user_id", "alice"))).get("user_info");
         assertEquals(20, info.get("max_budget").asInt());
+        assertTrue(info.get("created_at").isTextual());
         assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"bob\",\"spend\":0}"), 404, "user_id", "not found");
         assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"alice\",\"budget_duration\":\"monthly\"}"),
                 400, "budget_duration", "Invalid");
+    }
+
+    @Test
+    void newUserOfAnExistingIdKeepsTheOldRowOn180() {
+        LiteLlmSimulator old = new LiteLlmSimulator(MASTER, true, LiteLlmSimulator.Line.V1_80);
+        post(old, "/user/new", "{\"user_id\":\"alice\",\"max_budget\":10,\"auto_create_key\":false}");
+        Reply again = post(old, "/user/new", "{\"user_id\":\"alice\",\"max_budget\":99,\"auto_create_key\":false}");
+        assertEquals(200, again.status());
+        JsonNode info = json(old.handle("GET", "/user/info", Map.of("user_id", "alice"), "Bearer " + MASTER, null));
+        assertEquals(10, info.get("user_info").get("max_budget").asInt());
     }
 
     @Test
@@ -103,7 +128,9 @@ class LiteLlmSimulatorTest {
 
         for (String lookup : new String[] { token, secret }) {
             JsonNode info = json(get("/key/info", Map.of("key", lookup)));
-            assertEquals(token, info.get("key").asText());
+            // LiteLLM echoes the key as given and removes the hash from the row
+            assertEquals(lookup, info.get("key").asText());
+            assertTrue(info.get("info").path("token").isMissingNode());
             assertEquals("alice", info.get("info").get("user_id").asText());
             assertEquals("laptop", info.get("info").get("key_alias").asText());
             assertTrue(info.get("info").get("expires").isTextual());
@@ -146,16 +173,45 @@ class LiteLlmSimulatorTest {
     }
 
     @Test
-    void updateChangesOnlyTheGivenFields() {
-        String token = generate("{\"user_id\":\"alice\",\"models\":[\"gpt-4o\"]}").get("token").asText();
-        Reply updated = post(litellm, "/key/update", "{\"key\":\"" + token + "\",\"blocked\":true,\"metadata\":{\"team\":\"x\"}}");
+    void updateChangesOnlyTheGivenFieldsAndAnswersWhatItWrote() {
+        String token = generate("{\"user_id\":\"alice\",\"models\":[\"gpt-4o\"],\"metadata\":{\"a\":1}}")
+                .get("token").asText();
+        Reply updated = post(litellm, "/key/update", "{\"key\":\"" + token + "\",\"key_alias\":\"ci\"}");
         assertEquals(200, updated.status());
+        JsonNode answer = json(updated);
+        assertEquals("ci", answer.get("key_alias").asText());
+        assertEquals(token, answer.get("key").asText());
+        assertEquals(1, answer.get("metadata").get("a").asInt());
+        assertTrue(answer.path("models").isMissingNode(), answer.toString());
+
+        post(litellm, "/key/update", "{\"key\":\"" + token + "\",\"metadata\":{\"team\":\"x\"}}");
         JsonNode row = json(get("/key/info", Map.of("key", token))).get("info");
-        assertTrue(row.get("blocked").asBoolean());
-        assertEquals("x", row.get("metadata").get("team").asText());
+        assertEquals(JSON.createObjectNode().put("team", "x"), row.get("metadata"));
         assertEquals("gpt-4o", row.get("models").get(0).asText());
-        assertLiteLlmError(post(litellm, "/key/update", "{\"key\":\"" + "1".repeat(64) + "\",\"blocked\":true}"), 404,
-                "key", "not found");
+    }
+
+    @Test
+    void updateOfAKeyThatIsGoneIsLiteLlms401() {
+        assertLiteLlmError(post(litellm, "/key/update", "{\"key\":\"" + "1".repeat(64) + "\",\"key_alias\":\"x\"}"),
+                401, "None", "invalid user key - user key does not exist in db");
+    }
+
+    @Test
+    void blockAndUnblockTakeTheHashOrTheSecretAndAnswerTheRow() {
+        JsonNode key = generate("{\"user_id\":\"alice\"}");
+        String token = key.get("token").asText();
+        Reply blocked = post(litellm, "/key/block", "{\"key\":\"" + token + "\"}");
+        assertEquals(200, blocked.status());
+        assertTrue(json(blocked).get("blocked").asBoolean());
+        assertEquals(token, json(blocked).get("token").asText());
+        assertTrue(json(get("/key/info", Map.of("key", token))).get("info").get("blocked").asBoolean());
+
+        Reply unblocked = post(litellm, "/key/unblock", "{\"key\":\"" + key.get("key").asText() + "\"}");
+        assertEquals(200, unblocked.status());
+        assertTrue(!json(get("/key/info", Map.of("key", token))).get("info").get("blocked").asBoolean());
+
+        assertEquals(500, post(litellm, "/key/block", "{\"key\":\"" + "2".repeat(64) + "\"}").status());
+        assertLiteLlmError(post(litellm, "/key/block", "{\"key\":\"not-a-key\"}"), 400, "key", "Invalid key format");
     }
 
     @Test
