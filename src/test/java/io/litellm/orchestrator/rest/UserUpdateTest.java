@@ -38,7 +38,7 @@ class UserUpdateTest extends ApiTest {
     private static final String PATH = "/api/litellm-orchestrator/users/{userId}";
 
     @Test
-    void adminChangesBudgetResetsSpendAndGetsTheUserAsReadBack() {
+    void adminChangesBudgetResetsSpendAndGetsTheUserAsReadBackWhenTheAnswerHasNoRow() {
         // before the update LiteLLM has the old values; after it, the new ones
         litellm().stubFor(get(urlPathEqualTo("/user/info")).inScenario("update").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson("""
@@ -65,6 +65,25 @@ class UserUpdateTest extends ApiTest {
                 .withHeader("litellm-changed-by", WireMock.equalTo("alice"))
                 .withRequestBody(equalToJson("""
                         {"user_id":"bob","max_budget":50.0,"budget_duration":"1mo","spend":0.0}""", false, false)));
+    }
+
+    @Test
+    void theRowLiteLlmAnswersIsTheAnswerWithoutASecondRead() {
+        userExists("bob");
+        // _update_single_user_helper answers {"user_id", "data": <the row after the change>}
+        litellm().stubFor(post(urlPathEqualTo("/user/update")).willReturn(okJson("""
+                {"user_id":"bob","data":{"user_id":"bob","max_budget":50.0,"spend":0.0,"budget_duration":"1mo",
+                 "created_at":"2026-11-01T10:00:00Z","models":[],"user_role":"internal_user"}}""")));
+        as(TestTokens.admin("alice")).body("{\"maxBudget\":50,\"budgetDuration\":\"1mo\",\"spend\":0}")
+                .when().patch(PATH, "bob")
+                .then().statusCode(200)
+                .body("maxBudget", equalTo(50.0f))
+                .body("budgetDuration", equalTo("1mo"))
+                .body("createdAt", equalTo("2026-11-01T10:00:00Z"));
+        // the check first (/user/update would create an unknown id), then the change; no read-back
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of("GET /user/info?user_id=bob", "POST /user/update"),
+                io.litellm.orchestrator.support.KeyFixtures.calls());
     }
 
     @Test
