@@ -21,7 +21,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
-import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.config.OrchestratorConfig.Regenerate.Fallback;
@@ -51,18 +51,20 @@ class RegenerateFallbackNeverTest extends ApiTest {
     OrchestratorConfig config;
     @Inject
     OrchestratorMetrics metrics;
+    @Inject
+    RotationClaims claims;
 
     @Test
     void enterpriseOnlyAnswerIsNotImplemented() {
         OrchestratorConfig never = withFallback(config, Fallback.NEVER);
-        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), never,
-                metrics);
+        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), claims,
+                never, metrics);
         String oldKey = hash("never-old");
         keyInfo(row(oldKey, "bob", "{}"));
         litellm().stubFor(WireMock.post(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
                 .willReturn(error(500, "Regenerating Virtual Keys is an Enterprise feature")));
 
-        Throwable failure = rotation.regenerate(new Caller("bob", false), "bob", oldKey, UpdateUserKeyRequest.EMPTY)
+        Throwable failure = rotation.regenerate(new Caller("bob", false), "bob", oldKey, RegenerateUserKeyRequest.EMPTY)
                 .subscribe().withSubscriber(UniAssertSubscriber.create())
                 .awaitFailure(Duration.ofSeconds(10)).getFailure();
 
@@ -83,7 +85,27 @@ class RegenerateFallbackNeverTest extends ApiTest {
     }
 
     private static OrchestratorConfig withFallback(OrchestratorConfig base, Fallback fallback) {
+        return withRegenerate(base, fallback, base.regenerate().licenceRecheck());
+    }
+
+    /** The configuration with other regeneration settings (for services built by hand in tests). */
+    static OrchestratorConfig withRegenerate(OrchestratorConfig base, Fallback fallback, Duration licenceRecheck) {
         OrchestratorConfig.Regenerate regenerate = new OrchestratorConfig.Regenerate() {
+            @Override
+            public Duration licenceRecheck() {
+                return licenceRecheck;
+            }
+
+            @Override
+            public Duration maxGracePeriod() {
+                return base.regenerate().maxGracePeriod();
+            }
+
+            @Override
+            public Duration claimTtl() {
+                return base.regenerate().claimTtl();
+            }
+
             @Override
             public Fallback fallback() {
                 return fallback;
