@@ -62,7 +62,7 @@ public final class LiteLlmSimulator {
     }
 
     private final String masterKey;
-    private final boolean enterprise;
+    private volatile boolean enterprise;
     private final Map<String, ObjectNode> users = new LinkedHashMap<>();
     /** Key rows by token hash; the secret itself is never stored, as in LiteLLM. */
     private final Map<String, ObjectNode> keys = new LinkedHashMap<>();
@@ -551,6 +551,11 @@ public final class LiteLlmSimulator {
         users.clear();
         keys.clear();
         deprecated.clear();
+    }
+
+    /** Gives the simulated proxy an Enterprise licence, or takes it away (as restarting LiteLLM with one would). */
+    public synchronized void licensed(boolean enterprise) {
+        this.enterprise = enterprise;
     }
 
     /** How many keys exist, for tests and the startup log. */

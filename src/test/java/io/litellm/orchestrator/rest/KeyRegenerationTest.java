@@ -71,6 +71,20 @@ class KeyRegenerationTest extends ApiTest {
                 {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(secret, newKey))));
     }
 
+    /** {@code /key/list?key_alias=} finds no key with this alias. */
+    static void aliasFree(String alias) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/list"))
+                .withQueryParam("key_alias", WireMock.equalTo(alias))
+                .willReturn(okJson("{\"keys\":[],\"total_count\":0,\"current_page\":1,\"total_pages\":0}")));
+    }
+
+    /** {@code /key/list?key_alias=} finds this key row. */
+    static void aliasUsedBy(String alias, ObjectNode row) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/list"))
+                .withQueryParam("key_alias", WireMock.equalTo(alias))
+                .willReturn(okJson("{\"keys\":[" + row + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
+    }
+
     static void enterpriseOnly(String oldKey) {
         litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate")).willReturn(error(500,
                 ENTERPRISE_ONLY)));
@@ -94,9 +108,11 @@ class KeyRegenerationTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
-                .withRequestBody(equalToJson("{}", false, false)));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+                // explicitly no grace period, whatever LITELLM_KEY_ROTATION_GRACE_PERIOD says on the proxy
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\"}", false, false)));
+        // claimed before, released after, and nothing copied or deleted
+        assertEquals(List.of("GET /key/info?key=" + oldKey, "CLAIM take", "CLAIM check", "GET /key/info?key=" + oldKey,
+                "POST /key/" + oldKey + "/regenerate", "CLAIM release"), calls());
     }
 
     @Test
@@ -105,12 +121,13 @@ class KeyRegenerationTest extends ApiTest {
         keyInfo(row(oldKey, "bob", "{}"));
         userExists("bob", 10.0, null);
         enterpriseRegenerates(oldKey, hash("ent-changes-new"), NEW_SECRET);
+        aliasFree("rotated");
 
         regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"keyAlias\":\"rotated\",\"rpmLimit\":20}")
                 .statusCode(200);
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20}", false, false)));
+                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\"}", false, false)));
     }
 
     @Test
@@ -187,7 +204,7 @@ class KeyRegenerationTest extends ApiTest {
         regenerate(TestTokens.user("bob"), "bob", oldKey, null)
                 .statusCode(502).body("error.name", equalTo("BadGatewayError"));
         // not the enterprise answer: no fallback
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        assertEquals(0, bodies("/key/generate").size());
     }
 
     // --- open-source LiteLLM: create a copy, delete the old key --------------------------------------------
@@ -212,6 +229,9 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(NEW_SECRET, newKey))));
         litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{\"deleted_keys\":[]}")));
+        ObjectNode stored = richKey(newKey, expires);
+        stored.put("rpm_limit", 20);
+        keyInfo(stored);
 
         regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"rpmLimit\":20}")
                 .statusCode(200)
@@ -221,10 +241,15 @@ class KeyRegenerationTest extends ApiTest {
         assertEquals(List.of(
                 "GET /key/info?key=" + oldKey,
                 "GET /user/info?user_id=bob",
+                "CLAIM take",
+                "CLAIM check",
+                "GET /key/info?key=" + oldKey,
                 "POST /key/" + oldKey + "/regenerate",
                 "POST /key/update",
                 "POST /key/generate",
-                "POST /key/delete"), calls());
+                "GET /key/info?key=" + newKey,
+                "POST /key/delete",
+                "CLAIM release"), calls());
         // the alias is freed on the old key so the copy can take it
         assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), bodies("/key/update").get(0));
         JsonNode copy = bodies("/key/generate").get(0);
@@ -251,6 +276,8 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, hash("oss-rename-new")))));
         litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        keyInfo(row(hash("oss-rename-new"), "bob", "{\"key_alias\":\"desktop\"}"));
+        aliasFree("desktop");
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}").statusCode(200);
 
@@ -273,6 +300,8 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/delete"))
                 .withRequestBody(equalToJson("{\"keys\":[\"" + newKey + "\"]}"))
                 .willReturn(okJson("{}")));
+        ObjectNode stored = richKey(newKey, Instant.now().plus(1, ChronoUnit.DAYS));
+        keyInfo(stored);
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(502)
@@ -282,13 +311,18 @@ class KeyRegenerationTest extends ApiTest {
 
         assertEquals(List.of(
                 "GET /key/info?key=" + oldKey,
+                "CLAIM take",
+                "CLAIM check",
+                "GET /key/info?key=" + oldKey,
                 "POST /key/" + oldKey + "/regenerate",
                 "POST /key/update",
                 "POST /key/generate",
+                "GET /key/info?key=" + newKey,
                 "POST /key/delete",
                 "GET /key/info?key=" + oldKey,
                 "POST /key/delete",
-                "POST /key/update"), calls());
+                "POST /key/update",
+                "CLAIM release"), calls());
         List<JsonNode> deletes = bodies("/key/delete");
         assertEquals(read("{\"keys\":[\"" + newKey + "\"]}"), deletes.get(1), "the new key is deleted");
         List<JsonNode> updates = bodies("/key/update");
@@ -307,7 +341,7 @@ class KeyRegenerationTest extends ApiTest {
         regenerate(TestTokens.user("bob"), "bob", oldKey, null)
                 .statusCode(502).body("error.message", containsString("old key is still valid"));
 
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+        assertEquals(0, bodies("/key/delete").size());
         assertEquals(List.of(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"),
                 read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}")), bodies("/key/update"));
     }
@@ -327,6 +361,7 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{}"));
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(200).body("keyId", equalTo(newKey));
@@ -345,12 +380,14 @@ class KeyRegenerationTest extends ApiTest {
         String oldKey = hash("oss-alias-taken");
         keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\"}"));
         enterpriseOnly(oldKey);
-        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(error(400,
-                "Unique key aliases across all keys are required. Key alias 'desktop' already exists.")));
+        aliasUsedBy("desktop", row(hash("someone-elses"), "carol", "{\"key_alias\":\"desktop\"}"));
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}")
-                .statusCode(409).body("error.name", equalTo("ConflictError"));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+                .statusCode(409).body("error.name", equalTo("ConflictError"))
+                .body("error.message", containsString("desktop"));
+        // refused before anything is claimed, sent or changed: LiteLLM's own regenerate would not have checked
+        assertEquals(List.of("GET /key/info?key=" + oldKey, "GET /key/list?key_alias=desktop&page=1&size=100"
+                + "&return_full_object=true"), calls());
     }
 
     @Test
@@ -360,7 +397,7 @@ class KeyRegenerationTest extends ApiTest {
         enterpriseOnly(oldKey);
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(409).body("error.message", containsString("expired"));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        assertEquals(0, bodies("/key/generate").size());
         litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
     }
 
