@@ -268,6 +268,160 @@ class KeyRegenerationTest extends ApiTest {
         }
     }
 
+    /** A key row as /key/info of a current LiteLLM answers it: every column of LiteLLM_VerificationToken. */
+    private static ObjectNode fullRow(String hash, Instant expires) {
+        return row(hash, "bob", """
+                {"key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d","spend":0.75,
+                 "budget_reset_at":"2026-12-01T00:00:00Z","expires":"%s","team_id":"team-a","agent_id":null,
+                 "tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,"blocked":null,
+                 "metadata":{"team":"core","guardrails":["pii"]},"aliases":{"fast":"gpt-4o-mini"},
+                 "config":{"max_tokens":512},"permissions":{"get_spend_routes":false},
+                 "model_max_budget":{"gpt-4o":{"budget_limit":1.0,"time_period":"1d"}},
+                 "model_spend":{"gpt-4o":0.75},"allowed_routes":["llm_api_routes"],
+                 "allowed_cache_controls":["no-cache"],"object_permission_id":"op-1","budget_id":"budget-9",
+                 "object_permission":{"object_permission_id":"op-1","mcp_servers":["github"],"vector_stores":[]},
+                 "organization_id":"org-2","project_id":"proj-3","router_settings":{"num_retries":1},
+                 "access_group_ids":["ag-1"],"soft_budget_cooldown":false,"auto_rotate":false,
+                 "rotation_interval":null,"rotation_count":3,"last_rotation_at":"2026-11-01T00:00:00Z",
+                 "key_rotation_at":null,"created_by":"root","updated_by":"root",
+                 "updated_at":"2026-11-20T09:00:00Z","litellm_budget_table":{"budget_id":"budget-9","max_budget":9.0}}
+                """.formatted(expires));
+    }
+
+    @Test
+    void fallbackCopiesEveryFieldButIdentitySecretAndBookkeeping() {
+        String oldKey = hash("oss-full-old");
+        String newKey = hash("oss-full-new");
+        Instant expires = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode old = fullRow(oldKey, expires);
+        keyInfo(old);
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        keyInfo(fullRow(newKey, expires));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null).statusCode(200).body("keyId", equalTo(newKey));
+
+        ObjectNode copy = (ObjectNode) bodies("/key/generate").get(0);
+        long duration = Long.parseLong(copy.remove("duration").asText().replace("s", ""));
+        assertTrue(Math.abs(duration - 3 * 24 * 3600) < 60, "expires when the old key would have: " + duration);
+        // every restriction and setting, by rule; none of LiteLLM's bookkeeping, nothing that names the old key;
+        // the MCP/vector-store permissions as content (/key/generate creates their row anew, under a new id)
+        assertEquals(read("""
+                {"user_id":"bob","key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d",
+                 "spend":0.75,"team_id":"team-a","tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,
+                 "metadata":{"team":"core","guardrails":["pii"]},"aliases":{"fast":"gpt-4o-mini"},
+                 "config":{"max_tokens":512},"permissions":{"get_spend_routes":false},
+                 "model_max_budget":{"gpt-4o":{"budget_limit":1.0,"time_period":"1d"}},
+                 "allowed_routes":["llm_api_routes"],"allowed_cache_controls":["no-cache"],
+                 "object_permission":{"mcp_servers":["github"],"vector_stores":[]},
+                 "budget_id":"budget-9","organization_id":"org-2",
+                 "project_id":"proj-3","router_settings":{"num_retries":1},"access_group_ids":["ag-1"],
+                 "auto_rotate":false}"""), copy);
+    }
+
+    @Test
+    void aCopyThatLostARestrictionIsUndone() {
+        String oldKey = hash("oss-lost-old");
+        String newKey = hash("oss-lost-new");
+        Instant expires = Instant.now().plus(3, ChronoUnit.DAYS);
+        keyInfo(fullRow(oldKey, expires));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        // this LiteLLM release silently drops two fields on generate
+        ObjectNode stored = fullRow(newKey, expires);
+        stored.remove("router_settings");
+        stored.putArray("allowed_routes");
+        keyInfo(stored);
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
+                .statusCode(502)
+                .body("error.message", containsString("allowed_routes"))
+                .body("error.message", containsString("router_settings"))
+                .body("error.message", containsString("old key is still valid"));
+        // the less restricted copy is deleted, the old key keeps its alias and lives on
+        assertEquals(List.of(read("{\"keys\":[\"" + newKey + "\"]}")), bodies("/key/delete"));
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}"), bodies("/key/update").get(1));
+    }
+
+    // --- grace period -----------------------------------------------------------------------------------------
+
+    @Test
+    void aGracePeriodKeepsTheOldKeyUntilThenMarkedAsRotatedOnLicensedLiteLlmToo() {
+        String oldKey = hash("grace-old");
+        String newKey = hash("grace-new");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\",\"metadata\":{\"team\":\"core\"}}"));
+        enterpriseRegenerates(oldKey, hash("grace-native"), NEW_SECRET);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{\"key_alias\":\"laptop\",\"metadata\":{\"team\":\"core\"}}"));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"30m\"}")
+                .statusCode(200).body("keyId", equalTo(newKey)).body("keySecret", equalTo(NEW_SECRET));
+
+        // LiteLLM's regenerate would replace the old secret at once: not used
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate")));
+        assertEquals(0, bodies("/key/delete").size(), "the old key is not deleted");
+        List<JsonNode> updates = bodies("/key/update");
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), updates.get(0));
+        ObjectNode expiry = (ObjectNode) updates.get(1);
+        assertEquals(oldKey, expiry.path("key").asText());
+        assertEquals("1800s", expiry.path("duration").asText(), "expires = now + gracePeriod");
+        assertEquals("core", expiry.path("metadata").path("team").asText(), "its metadata is kept");
+        assertEquals(newKey, expiry.path("metadata").path("rotated_to").asText());
+        assertTrue(Instant.parse(expiry.path("metadata").path("rotated_at").asText())
+                .isAfter(Instant.now().minusSeconds(60)));
+        assertEquals(2, updates.size());
+    }
+
+    @Test
+    void aGracePeriodNeverOutlivesTheOldKeysOwnExpiry() {
+        String oldKey = hash("grace-short-old");
+        String newKey = hash("grace-short-new");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":null,\"expires\":\"%s\"}".formatted(
+                Instant.now().plus(10, ChronoUnit.MINUTES))));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{\"key_alias\":null}"));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"2h\"}").statusCode(200);
+
+        long seconds = Long.parseLong(bodies("/key/update").get(0).path("duration").asText().replace("s", ""));
+        assertTrue(seconds <= 600 && seconds > 500, "capped at the old key's remaining 10 min, got " + seconds);
+    }
+
+    @Test
+    void aGracePeriodAboveTheMaximumOrMalformedIsRefusedNamingTheField() {
+        String oldKey = hash("grace-bad");
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"25h\"}")
+                .statusCode(400).body("error.name", equalTo("InputError"))
+                .body("error.message", containsString("gracePeriod"))
+                .body("error.message", containsString("24h"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"soon\"}")
+                .statusCode(400).body("error.message", containsString("gracePeriod"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":30}")
+                .statusCode(400).body("error.message", containsString("gracePeriod"));
+        litellm().verify(0, anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void aKeyInItsGracePeriodIsNotRotatedAgain() {
+        String oldKey = hash("grace-again");
+        keyInfo(row(oldKey, "bob", "{\"metadata\":{\"rotated_to\":\"" + hash("grace-again-new") + "\"}}"));
+        enterpriseOnly(oldKey);
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"1h\"}")
+                .statusCode(409).body("error.message", containsString("already rotated"));
+        assertEquals(0, bodies("/key/generate").size());
+    }
+
     @Test
     void fallbackWithANewAliasLeavesTheOldAliasAlone() {
         String oldKey = hash("oss-rename-old");
