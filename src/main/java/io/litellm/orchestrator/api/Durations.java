@@ -8,4 +8,21 @@ public final class Durations {
 
     private Durations() {
     }
+
+    /** A duration matching {@link #PATTERN} as Java's; a month counts 30 days, as LiteLLM's shortest month would not. */
+    public static java.time.Duration parse(String value) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^([0-9]+)(s|m|h|d|w|mo)$").matcher(value);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(MESSAGE);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(amount);
+            case "m" -> java.time.Duration.ofMinutes(amount);
+            case "h" -> java.time.Duration.ofHours(amount);
+            case "d" -> java.time.Duration.ofDays(amount);
+            case "w" -> java.time.Duration.ofDays(7 * amount);
+            default -> java.time.Duration.ofDays(30 * amount);
+        };
+    }
 }

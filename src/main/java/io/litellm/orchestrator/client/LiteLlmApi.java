@@ -57,6 +57,15 @@ interface LiteLlmApi {
     @Path("/key/generate")
     Uni<GenerateKeyResponse> generateKey(GenerateKeyRequest body, @HeaderParam(CHANGED_BY) String changedBy);
 
+    @POST
+    @Path("/key/generate")
+    Uni<GenerateKeyResponse> generateKeyFromJson(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/key/list")
+    Uni<KeyListResponse> listKeysByAlias(@QueryParam("key_alias") String keyAlias, @QueryParam("page") int page,
+            @QueryParam("size") int size, @QueryParam("return_full_object") boolean returnFullObject);
+
     @GET
     @Path("/key/info")
     Uni<KeyInfoResponse> keyInfo(@QueryParam("key") String keyHash);

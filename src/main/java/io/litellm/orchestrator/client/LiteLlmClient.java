@@ -37,7 +37,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 @Timeout(5000)
 @Bulkhead(value = 32, waitingTaskQueue = 64)
-@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2, skipOn = { UpstreamException.Rejected.class, BulkheadException.class })
+@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000, successThreshold = 2, skipOn = { UpstreamException.Rejected.class, UpstreamException.Unlicensed.class, BulkheadException.class })
 public class LiteLlmClient {
 
     private final LiteLlmApi api;
@@ -134,9 +134,25 @@ public class LiteLlmClient {
         return guard(api.regenerateKey(keyHash, request, changedBy));
     }
 
+    /** {@code /key/generate} with a body built by rule rather than a fixed record (rotation copies, claims). */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<GenerateKeyResponse> generateKey(ObjectNode request, String changedBy) {
+        return guard(api.generateKeyFromJson(request, changedBy));
+    }
+
+    /** Every key (full rows) that carries this alias, whoever owns it; LiteLLM's {@code /key/list?key_alias=}. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = { UpstreamException.Failed.class,
+            UpstreamException.Unreachable.class, UpstreamException.Interrupted.class,
+            TimeoutException.class }, abortOn = UpstreamException.Rejected.class)
+    public Uni<KeyListResponse> listKeysByAlias(String alias) {
+        return guard(api.listKeysByAlias(alias, 1, 100, true));
+    }
+
     private <T> Uni<T> guard(Uni<T> call) {
         return call.onFailure().transform(UpstreamErrors::classify)
-                .onFailure().invoke(failure -> metrics.upstreamFailure(UpstreamErrors.kind(failure)));
+                // a licence refusal is LiteLLM's answer, not its failure
+                .onFailure(failure -> !(failure instanceof UpstreamException.Unlicensed))
+                .invoke(failure -> metrics.upstreamFailure(UpstreamErrors.kind(failure)));
     }
 
     private static boolean isNotFound(Throwable failure) {

@@ -38,6 +38,9 @@ final class UpstreamErrors {
         if (status >= 400 && status < 500) {
             return new UpstreamException.Rejected(status, message);
         }
+        if (isEnterpriseOnly(message)) {
+            return new UpstreamException.Unlicensed(message);
+        }
         return new UpstreamException.Failed(status, message, null);
     }
 
@@ -73,6 +76,11 @@ final class UpstreamErrors {
             return new UpstreamException.Interrupted("The connection to LiteLLM broke", false, failure);
         }
         return failure;
+    }
+
+    /** Open-source LiteLLM's answer to an Enterprise-only feature (a 500 whose message says so). */
+    static boolean isEnterpriseOnly(String message) {
+        return message != null && message.toLowerCase().contains("is an enterprise feature");
     }
 
     /** A metric tag for a failure: one of a few fixed words. */

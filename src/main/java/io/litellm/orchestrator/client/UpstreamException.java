@@ -39,6 +39,16 @@ public abstract class UpstreamException extends RuntimeException {
         }
     }
 
+    /**
+     * LiteLLM refused because the feature needs an Enterprise licence (it answers 500 "… is an Enterprise feature").
+     * A deterministic answer, not a failure: never retried, never counted by the circuit breaker.
+     */
+    public static final class Unlicensed extends UpstreamException {
+        public Unlicensed(String message) {
+            super(message, null);
+        }
+    }
+
     /** No connection could be made: the request never reached LiteLLM, so even a write may be retried. */
     public static final class Unreachable extends UpstreamException {
         public Unreachable(String message, Throwable cause) {

@@ -45,6 +45,24 @@ public interface OrchestratorConfig {
         @WithDefault("10m")
         Duration window();
 
+        /**
+         * After LiteLLM said regeneration needs an Enterprise licence, rotations go straight to the fallback for this
+         * long before LiteLLM's own regeneration is tried again (so a licence added later is used).
+         */
+        @WithDefault("10m")
+        Duration licenceRecheck();
+
+        /** Longest {@code gracePeriod} a caller may ask for: how long an old secret may outlive its rotation. */
+        @WithDefault("24h")
+        Duration maxGracePeriod();
+
+        /**
+         * Lifetime of the claim a rotation takes on a key in LiteLLM (so rotations on other replicas wait); a claim
+         * left by a crashed replica stops blocking after this. Must exceed the longest rotation.
+         */
+        @WithDefault("2m")
+        Duration claimTtl();
+
         enum Fallback {
             AUTO,
             NEVER

@@ -36,12 +36,19 @@ public final class LiteLlmSimulator {
 
     /** What LiteLLM answers on {@code /key/{key}/regenerate} without an enterprise licence. */
     public static final String ENTERPRISE_MESSAGE = "Regenerating Virtual Keys is an Enterprise feature, "
-            + "Set LITELLM_LICENSE in env to use this feature";
+            + "You must be a LiteLLM Enterprise user to use this feature. If you have a license please set "
+            + "`LITELLM_LICENSE` in your env. Get a 7 day trial key here: https://www.litellm.ai/enterprise#trial. "
+            + "\nPricing: https://www.litellm.ai/#pricing";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(s|m|h|d|w|mo)$");
     private static final Pattern REGENERATE = Pattern.compile("^/key/([^/]+)/regenerate$");
+    /** Other key columns generate and update accept and store unchanged (a subset of LiteLLM's). */
+    private static final List<String> STORED_AS_SENT = List.of("team_id", "spend", "aliases", "config",
+            "permissions", "model_max_budget", "allowed_routes", "allowed_cache_controls", "budget_id",
+            "organization_id", "project_id", "router_settings", "access_group_ids", "object_permission",
+            "soft_budget");
     /** Key fields a caller may set on generate, update and regenerate. */
     private static final List<String> KEY_FIELDS = List.of("key_alias", "models", "max_budget", "budget_duration",
             "metadata", "tpm_limit", "rpm_limit", "max_parallel_requests", "blocked", "duration");
@@ -63,11 +70,16 @@ public final class LiteLlmSimulator {
     }
 
     private final String masterKey;
-    private final boolean enterprise;
+    private volatile boolean enterprise;
     private final Line line;
     private final Map<String, ObjectNode> users = new LinkedHashMap<>();
     /** Key rows by token hash; the secret itself is never stored, as in LiteLLM. */
     private final Map<String, ObjectNode> keys = new LinkedHashMap<>();
+    /** LITELLM_KEY_ROTATION_GRACE_PERIOD of the proxy, or null. */
+    private final String envGracePeriod;
+    private final java.time.Clock clock;
+    /** Old token hash to the instant it stops working, after a regeneration with a grace period. */
+    private final Map<String, Instant> deprecated = new LinkedHashMap<>();
 
     /**
      * @param masterKey the bearer token every management call must carry
@@ -81,9 +93,25 @@ public final class LiteLlmSimulator {
      * @param line which release line's answers to give where they differ
      */
     public LiteLlmSimulator(String masterKey, boolean enterprise, Line line) {
+        this(masterKey, enterprise, line, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param envGracePeriod the proxy's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD} (null: unset), used by regenerate
+     *        when the request names no {@code grace_period}, exactly as LiteLLM does
+     * @param clock the time that expiry is judged by
+     */
+    public LiteLlmSimulator(String masterKey, boolean enterprise, String envGracePeriod, java.time.Clock clock) {
+        this(masterKey, enterprise, Line.CURRENT, envGracePeriod, clock);
+    }
+
+    public LiteLlmSimulator(String masterKey, boolean enterprise, Line line, String envGracePeriod,
+            java.time.Clock clock) {
         this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
         this.enterprise = enterprise;
         this.line = Objects.requireNonNull(line, "line");
+        this.envGracePeriod = envGracePeriod;
+        this.clock = clock;
     }
 
     /**
@@ -98,6 +126,9 @@ public final class LiteLlmSimulator {
             String body) {
         if ("/health/liveliness".equals(path)) {
             return "GET".equals(method) ? new Reply(200, "application/json", "\"I'm alive!\"") : methodNotAllowed();
+        }
+        if ("/v1/models".equals(path) || "/models".equals(path)) {
+            return "GET".equals(method) ? models(authorization) : methodNotAllowed();
         }
         Route route = route(method, path);
         if (route == null) {
@@ -244,8 +275,19 @@ public final class LiteLlmSimulator {
 
     private ObjectNode createKey(ObjectNode body) {
         checkKeyFields(body, null);
-        String secret = newSecret();
+        String secret = text(body, "key") != null ? text(body, "key") : newSecret();
+        if (!secret.startsWith("sk-")) {
+            throw new Rejection(400, "Invalid key format. LiteLLM Virtual Key must start with 'sk-'.",
+                    "bad_request_error", "key");
+        }
         String hash = hash(secret);
+        if (keys.containsKey(hash)) {
+            // LiteLLM inserts keys with upsert(create=..., update={}): the existing row stays as it was, and the
+            // answer echoes the request as if it had been stored
+            ObjectNode echo = body.deepCopy();
+            echo.put("token", hash);
+            return generated(secret, echo);
+        }
         ObjectNode row = JSON.createObjectNode();
         row.put("token", hash);
         row.put("key_name", abbreviate(secret));
@@ -384,9 +426,19 @@ public final class LiteLlmSimulator {
         row.put("token", hash);
         row.put("key_name", abbreviate(secret));
         row.put("updated_at", Instant.now().toString());
-        // the old hash, and with it the old secret, stop existing
+        // the old hash, and with it the old secret, stop existing, unless a grace period keeps the old secret
+        // working: LiteLLM takes grace_period, falls back to its env variable when that is absent or empty, and
+        // revokes at once when the duration is 0
         keys.remove(oldHash);
         keys.put(hash, row);
+        String grace = text(body, "grace_period");
+        if (grace == null || grace.isEmpty()) {
+            grace = envGracePeriod;
+        }
+        if (grace != null && !grace.isEmpty() && DURATION.matcher(grace).matches()
+                && !parseDuration(grace).isZero()) {
+            deprecated.put(oldHash, clock.instant().plus(parseDuration(grace)));
+        }
         return Reply.json(200, generated(secret, row));
     }
 
@@ -420,17 +472,59 @@ public final class LiteLlmSimulator {
         checkNonNegative(body, "max_budget");
     }
 
-    private static void applyKeyFields(ObjectNode row, ObjectNode body) {
+    private void applyKeyFields(ObjectNode row, ObjectNode body) {
         for (String field : KEY_FIELDS) {
             if (!body.has(field) || field.equals("duration")) {
                 continue;
             }
             row.set(field, body.get(field));
         }
+        // the other columns of LiteLLM_VerificationToken that generate and update accept are stored as sent
+        for (String field : STORED_AS_SENT) {
+            if (body.has(field)) {
+                row.set(field, body.get(field));
+            }
+        }
         String duration = text(body, "duration");
         if (duration != null) {
-            row.put("expires", Instant.now().plus(parseDuration(duration)).toString());
+            // LiteLLM: expires = now + duration, on generate and on update alike
+            row.put("expires", clock.instant().plus(parseDuration(duration)).toString());
         }
+    }
+
+    /**
+     * An LLM route ({@code GET /v1/models}) called with a virtual key, judged as LiteLLM's auth does: unknown, blocked
+     * and expired keys are refused; a regenerated key's old secret works only within its grace period.
+     */
+    private Reply models(String authorization) {
+        String secret = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring("Bearer ".length()) : null;
+        if (secret == null || secret.equals(masterKey)) {
+            return error(401, "Authentication Error, No api key passed in.", "auth_error", "None");
+        }
+        String hash = hash(secret);
+        ObjectNode row = keys.get(hash);
+        Instant now = clock.instant();
+        if (row == null) {
+            Instant revokeAt = deprecated.get(hash);
+            if (revokeAt == null || !now.isBefore(revokeAt)) {
+                return error(401, "Authentication Error, Invalid proxy server token passed. Received API Key = "
+                        + abbreviate(secret), "auth_error", "None");
+            }
+        } else {
+            if (row.path("blocked").asBoolean(false)) {
+                return error(401, "Authentication Error, Key is blocked. Update via `/key/unblock` if you're admin.",
+                        "auth_error", "None");
+            }
+            String expires = text(row, "expires");
+            if (expires != null && !Instant.parse(expires).isAfter(now)) {
+                return error(400, "Authentication Error - Expired Key. Key Expiry time " + expires
+                        + " and current time " + now, "expired_key", abbreviate(secret));
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode().put("object", "list");
+        answer.putArray("data").addObject().put("id", "gpt-4o-mini").put("object", "model");
+        return Reply.json(200, answer);
     }
 
     private static ObjectNode generated(String secret, ObjectNode row) {
@@ -534,6 +628,12 @@ public final class LiteLlmSimulator {
     public synchronized void reset() {
         users.clear();
         keys.clear();
+        deprecated.clear();
+    }
+
+    /** Gives the simulated proxy an Enterprise licence, or takes it away (as restarting LiteLLM with one would). */
+    public synchronized void licensed(boolean enterprise) {
+        this.enterprise = enterprise;
     }
 
     /** How many keys exist, for tests and the startup log. */

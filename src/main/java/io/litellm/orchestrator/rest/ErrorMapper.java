@@ -73,6 +73,10 @@ public class ErrorMapper {
                 default -> respond(ErrorKind.INPUT, "LiteLLM rejected the request: " + e.getMessage(), request);
             };
         }
+        if (e instanceof UpstreamException.Unlicensed) {
+            return respond(ErrorKind.NOT_IMPLEMENTED,
+                    "This LiteLLM needs an Enterprise licence for that: " + e.getMessage(), request);
+        }
         if (e instanceof UpstreamException.Failed failed) {
             return respond(ErrorKind.BAD_GATEWAY,
                     "LiteLLM failed (" + failed.status() + "): " + e.getMessage(), request);

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserRequest;
 import io.litellm.orchestrator.api.User;
@@ -182,7 +183,9 @@ public class UserResource {
     @Path("/{userId}/keys/{keyId}/regenerate")
     // the body is optional: a bare POST without Content-Type must not be a 415
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
-    @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working")
+    @Operation(operationId = "regenerateUserKey", summary = "New secret and new keyId for one of the user's keys; the old secret stops working, at once or after gracePeriod",
+            description = "Concurrent regenerations of one key: one succeeds, the others get 409. With gracePeriod the old key stays "
+                    + "listed, marked rotated_to/rotated_at in its metadata, and expires then.")
     @APIResponse(responseCode = "200", description = "The new key; keySecret is never shown again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKey.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -192,13 +195,13 @@ public class UserResource {
     public Uni<UserKey> regenerateUserKey(
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
-            @RequestBody(required = false, description = "Optional changes applied to the new key",
-                    content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UpdateUserKeyRequest.class)))
-            @Valid UpdateUserKeyRequest request) {
-        UpdateUserKeyRequest changes = request != null ? request : UpdateUserKeyRequest.EMPTY;
+            @RequestBody(required = false, description = "Optional changes applied to the new key, and the old secret's grace period",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegenerateUserKeyRequest.class)))
+            @Valid RegenerateUserKeyRequest request) {
+        RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
         // the audit names the key acted upon; the rotation's own log line names its new id
         return audit.audited("regenerateUserKey", access.caller(), userId, keyId, null,
                 Uni.createFrom().deferred(() -> rotation.regenerate(access.requireSelfOrAdmin(userId), userId, keyId,
-                        changes)));
+                        body)));
     }
 }

@@ -7,25 +7,30 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.api.Durations;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.client.LiteLlmClient;
-import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyResponse;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.config.OrchestratorConfig;
@@ -35,10 +40,13 @@ import io.litellm.orchestrator.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Key regeneration: a new secret and a new id for an owned key, the old secret dead afterwards. Uses LiteLLM's
- * {@code /key/{key}/regenerate} when it is licensed; on open-source LiteLLM (which answers that it is an
- * Enterprise feature) rotates by creating a copy of the key and deleting the old one, undoing every step on failure
- * so that exactly one of the two keys is live.
+ * Key regeneration: a new secret and a new id for an owned key. Uses LiteLLM's {@code /key/{key}/regenerate} when it
+ * is licensed; otherwise, and whenever the caller asks for a grace period, rotates by copying the key and then
+ * deleting the old one (or letting it expire after the grace period), undoing every step on failure.
+ * <p>
+ * Concurrent rotations of one key: one wins, the others get 409. Within a replica an in-memory set says so at once;
+ * across replicas the winner holds a {@link RotationClaims claim} in LiteLLM from before it creates a successor
+ * until it is done, and re-reads the key after claiming, so a rotation never starts from a key that is already gone.
  */
 @ApplicationScoped
 public class KeyRotationService {
@@ -46,55 +54,164 @@ public class KeyRotationService {
     private static final Logger LOG = Logger.getLogger(KeyRotationService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Row fields that are the key's identity, its secret, or bookkeeping LiteLLM computes itself; every other field
+     * is copied to the successor, whatever LiteLLM adds in later releases.
+     */
+    static final Set<String> NOT_COPIED = Set.of("token", "key", "key_name", "token_id", "user_id", "expires",
+            "created_at", "created_by", "updated_at", "updated_by", "budget_reset_at", "model_spend",
+            "soft_budget_cooldown", "rotation_count", "last_rotation_at", "key_rotation_at", "last_active",
+            "litellm_budget_table", "litellm_organization_table", "deleted_at", "deleted_by", "deleted_by_api_key");
+    /** Metadata marks on a key that was rotated with a grace period. */
+    static final String ROTATED_TO = "rotated_to";
+    static final String ROTATED_AT = "rotated_at";
+
     private final LiteLlmClient litellm;
     private final KeyService keys;
     private final RegenerationLimiter limiter;
+    private final RotationClaims claims;
     private final OrchestratorConfig config;
     private final OrchestratorMetrics metrics;
+    private final LongSupplier nanoTime;
+    /** Keys this replica is rotating right now. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Until when (nanoTime) LiteLLM is taken to be unlicensed; 0 = try its own regeneration. */
+    private volatile long unlicensedUntil;
+    private volatile boolean unlicensedSeen;
 
+    @Inject
     public KeyRotationService(LiteLlmClient litellm, KeyService keys, RegenerationLimiter limiter,
-            OrchestratorConfig config, OrchestratorMetrics metrics) {
+            RotationClaims claims, OrchestratorConfig config, OrchestratorMetrics metrics) {
+        this(litellm, keys, limiter, claims, config, metrics, System::nanoTime);
+    }
+
+    KeyRotationService(LiteLlmClient litellm, KeyService keys, RegenerationLimiter limiter, RotationClaims claims,
+            OrchestratorConfig config, OrchestratorMetrics metrics, LongSupplier nanoTime) {
         this.litellm = litellm;
         this.keys = keys;
         this.limiter = limiter;
+        this.claims = claims;
         this.config = config;
         this.metrics = metrics;
+        this.nanoTime = nanoTime;
     }
 
-    public Uni<UserKey> regenerate(Caller caller, String userId, String keyId, UpdateUserKeyRequest changes) {
+    public Uni<UserKey> regenerate(Caller caller, String userId, String keyId, RegenerateUserKeyRequest request) {
+        UpdateUserKeyRequest changes = request.changes();
+        Duration grace = gracePeriod(request.gracePeriod());
         limiter.acquire(caller.principal(), keyId);
+        if (!inFlight.add(keyId)) {
+            throw RotationClaims.beingRotated();
+        }
+        String changedBy = caller.principal();
         return keys.requireOwnedKey(userId, keyId)
                 .call(row -> keys.checkChanges(caller, userId, row, changes))
-                .flatMap(row -> litellm.regenerateKey(keyId, KeyChanges.toUpstream(changes), caller.principal())
-                        .map(regenerated -> issued(userId, regenerated))
-                        .invoke(issued -> metrics.keyRegenerated("native"))
-                        .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(changes.keyAlias()))
-                        .onFailure(KeyRotationService::isEnterpriseOnly)
-                        .recoverWithUni(f -> rotateByRecreation(caller, userId, keyId, row, changes)))
+                .call(row -> requireAliasFree(changes.keyAlias(), row, keyId))
+                .flatMap(row -> claims.claim(keyId, changedBy).flatMap(claim -> keys.requireOwnedKey(userId, keyId)
+                        // gone since we looked: another rotation finished first
+                        .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
+                                ? ApiException.conflict("This key was rotated meanwhile; use its new id")
+                                : f)
+                        .flatMap(fresh -> rotate(changedBy, userId, keyId, fresh, changes, grace))
+                        .onTermination().call(() -> claims.release(claim, changedBy))))
+                .onTermination().invoke(() -> inFlight.remove(keyId))
                 .invoke(issued -> {
-                    limiter.moved(caller.principal(), keyId, issued.keyId());
-                    LOG.infof("Key %s of %s regenerated as %s by %s", keyId, userId, issued.keyId(),
-                            caller.principal());
+                    limiter.moved(changedBy, keyId, issued.keyId());
+                    LOG.infof("Key %s of %s regenerated as %s by %s", keyId, userId, issued.keyId(), changedBy);
                 });
     }
 
-    /** Open-source LiteLLM: create a copy with the changes, then delete the old key; undo on any failure. */
-    private Uni<UserKey> rotateByRecreation(Caller caller, String userId, String keyId, ObjectNode old,
-            UpdateUserKeyRequest changes) {
-        if (config.regenerate().fallback() == Fallback.NEVER) {
-            return Uni.createFrom().failure(new ApiException(ErrorKind.NOT_IMPLEMENTED,
-                    "This LiteLLM has no Enterprise licence, so it cannot regenerate keys, and rotation by "
-                            + "create-and-delete is switched off (orchestrator.regenerate.fallback=never); "
-                            + "create a new key and delete the old one instead"));
+    private Uni<UserKey> rotate(String changedBy, String userId, String keyId, ObjectNode old,
+            UpdateUserKeyRequest changes, Duration grace) {
+        // LiteLLM's regeneration replaces the secret in place, and its own grace_period is unreliable upstream:
+        // a grace period is always done by copy and expiry
+        if (grace != null || !tryNative()) {
+            return rotateByCopy(changedBy, userId, keyId, old, changes, grace);
         }
-        String changedBy = caller.principal();
+        ObjectNode body = KeyChanges.toUpstream(changes);
+        // "0s", not absent or empty: LiteLLM falls back to LITELLM_KEY_ROTATION_GRACE_PERIOD for those, which
+        // would keep the old secret alive although we promise it dies now
+        body.put("grace_period", "0s");
+        return litellm.regenerateKey(keyId, body, changedBy)
+                .invoke(regenerated -> unlicensedUntil = 0)
+                .map(regenerated -> issued(userId, regenerated))
+                .invoke(issued -> metrics.keyRegenerated("native"))
+                .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(changes.keyAlias()))
+                .onFailure(UpstreamException.Unlicensed.class).recoverWithUni(f -> {
+                    unlicensedSeen = true;
+                    unlicensedUntil = nanoTime.getAsLong() + Math.max(1, config.regenerate().licenceRecheck().toNanos());
+                    return rotateByCopy(changedBy, userId, keyId, old, changes, null);
+                });
+    }
+
+    /** False while LiteLLM recently said it has no licence (until {@code licence-recheck} has passed). */
+    boolean tryNative() {
+        return !unlicensedSeen || nanoTime.getAsLong() - unlicensedUntil >= 0;
+    }
+
+    private Duration gracePeriod(String value) {
+        if (value == null) {
+            return null;
+        }
+        Duration grace;
+        try {
+            grace = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.input("gracePeriod: " + Durations.MESSAGE);
+        }
+        Duration max = config.regenerate().maxGracePeriod();
+        if (grace.compareTo(max) > 0) {
+            throw ApiException.input("gracePeriod: at most " + max.toString().substring(2).toLowerCase()
+                    + " (orchestrator.regenerate.max-grace-period)");
+        }
+        return grace;
+    }
+
+    /** LiteLLM's regeneration does not check that a new alias is unique (its generate and update do): we do. */
+    private Uni<Void> requireAliasFree(String alias, ObjectNode row, String keyId) {
+        if (alias == null || alias.equals(text(row, "key_alias"))) {
+            return Uni.createFrom().voidItem();
+        }
+        return litellm.listKeysByAlias(alias).invoke(found -> {
+            List<JsonNode> rows = found.keys() != null ? found.keys() : List.of();
+            for (JsonNode other : rows) {
+                String token = other.isObject() ? other.path("token").asText(null) : other.asText(null);
+                // LiteLLM releases without the key_alias filter list everything: only an exact alias counts
+                boolean sameAlias = !other.isObject() || alias.equals(other.path("key_alias").asText(null));
+                if (sameAlias && token != null && !token.equals(keyId)) {
+                    throw KeyService.aliasTaken(alias);
+                }
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Create a copy with the changes, then delete the old key (or, with a grace period, let it expire then);
+     * undo on any failure.
+     */
+    private Uni<UserKey> rotateByCopy(String changedBy, String userId, String keyId, ObjectNode old,
+            UpdateUserKeyRequest changes, Duration grace) {
+        if (config.regenerate().fallback() == Fallback.NEVER) {
+            return Uni.createFrom().failure(new ApiException(ErrorKind.NOT_IMPLEMENTED, (grace != null
+                    ? "A grace period needs rotation by copy"
+                    : "This LiteLLM has no Enterprise licence, so it cannot regenerate keys")
+                    + ", and rotation by copy is switched off (orchestrator.regenerate.fallback=never); "
+                    + "create a new key and delete the old one instead"));
+        }
+        String rotatedTo = old.path("metadata").path(ROTATED_TO).asText(null);
+        if (rotatedTo != null) {
+            return Uni.createFrom().failure(ApiException.conflict("This key was already rotated to " + rotatedTo
+                    + " and only lives out its grace period; rotate " + rotatedTo + " instead"));
+        }
         String oldAlias = text(old, "key_alias");
         String newAlias = changes.keyAlias() != null ? changes.keyAlias() : oldAlias;
         // LiteLLM keeps aliases unique: the alias can only move to the new key once the old one lets go of it
         boolean moveAlias = oldAlias != null && oldAlias.equals(newAlias);
-        GenerateKeyRequest copy;
+        ObjectNode copy;
+        Duration oldGrace;
         try {
             copy = copyOf(userId, old, changes, newAlias);
+            oldGrace = grace == null ? null : shorterOf(grace, remaining(old));
         } catch (ApiException refused) {
             return Uni.createFrom().failure(refused);
         }
@@ -113,27 +230,73 @@ public class KeyRotationService {
                                 .flatMap(note -> Uni.createFrom().failure(rotationFailed(
                                         "reading the new key", null, note)));
                     }
-                    return litellm.deleteKey(keyId, changedBy)
-                            .replaceWith(new UserKey(userId, created.keyHash(), created.key()))
-                            .onFailure().recoverWithUni(f -> afterFailedDelete(f, userId, keyId, created,
-                                    moveAlias, oldAlias, changedBy))
-                            .invoke(issued -> metrics.keyRegenerated("fallback"));
+                    UserKey issued = new UserKey(userId, created.keyHash(), created.key());
+                    return verifyCopy(copy, created.keyHash())
+                            .onFailure().recoverWithUni(f -> undo(created.keyHash(), moveAlias, keyId, oldAlias,
+                                    changedBy).flatMap(note -> Uni.createFrom().failure(
+                                            rotationFailed("checking the new key"
+                                                    + (f instanceof IllegalStateException ? " (" + f.getMessage() + ")" : ""),
+                                                    f, note))))
+                            .flatMap(checked -> oldGrace == null
+                                    ? litellm.deleteKey(keyId, changedBy).replaceWith(issued)
+                                            .onFailure().recoverWithUni(f -> afterFailedRetire(f, issued, keyId,
+                                                    null, moveAlias, oldAlias, changedBy))
+                                    : expireOld(keyId, old, created.keyHash(), oldGrace, changedBy).replaceWith(issued)
+                                            .onFailure().recoverWithUni(f -> afterFailedRetire(f, issued, keyId,
+                                                    created.keyHash(), moveAlias, oldAlias, changedBy)))
+                            .invoke(done -> metrics.keyRegenerated("fallback"));
                 });
     }
 
-    /** A failed delete may still have happened (a timeout after LiteLLM acted): look before undoing. */
-    private Uni<UserKey> afterFailedDelete(Throwable failure, String userId, String keyId, GenerateKeyResponse created,
+    /**
+     * The successor as LiteLLM stored it must carry every field we sent: a field LiteLLM dropped would leave the
+     * new key less restricted than the old one.
+     */
+    private Uni<Void> verifyCopy(ObjectNode sent, String newKeyId) {
+        return litellm.findKey(newKeyId).map(found -> {
+            ObjectNode stored = found.orElseThrow(() -> new IllegalStateException("the new key cannot be read"));
+            List<String> lost = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = sent.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (field.getKey().equals("duration")) {
+                    continue;
+                }
+                if (!sameValue(field.getValue(), stored.get(field.getKey()))) {
+                    lost.add(field.getKey());
+                }
+            }
+            if (!lost.isEmpty()) {
+                throw new IllegalStateException("LiteLLM did not keep " + String.join(", ", lost) + " on it");
+            }
+            return null;
+        });
+    }
+
+    /** With a grace period: the old key expires then, gives up nothing else, and says what replaced it. */
+    private Uni<Void> expireOld(String keyId, ObjectNode old, String newKeyId, Duration grace, String changedBy) {
+        ObjectNode body = JSON.createObjectNode().put("key", keyId).put("duration", grace.toSeconds() + "s");
+        ObjectNode metadata = old.path("metadata").isObject() ? ((ObjectNode) old.get("metadata")).deepCopy()
+                : JSON.createObjectNode();
+        metadata.put(ROTATED_TO, newKeyId).put(ROTATED_AT, Instant.now().toString());
+        body.set("metadata", metadata);
+        return litellm.updateKey(body, changedBy);
+    }
+
+    /** A failed delete or expiry may still have happened (a timeout after LiteLLM acted): look before undoing. */
+    private Uni<UserKey> afterFailedRetire(Throwable failure, UserKey issued, String keyId, String expectedRotatedTo,
             boolean moveAlias, String oldAlias, String changedBy) {
         return litellm.findKey(keyId)
-                // when we cannot tell, assume the old key is still there: undoing is the safe side
+                // when we cannot tell, assume the old key is still there unchanged: undoing is the safe side
                 .onFailure().recoverWithItem(Optional.of(JSON.createObjectNode()))
                 .flatMap(found -> {
-                    if (found.isEmpty()) {
-                        return Uni.createFrom().item(new UserKey(userId, created.keyHash(), created.key()));
+                    boolean retired = found.isEmpty() || (expectedRotatedTo != null && expectedRotatedTo.equals(
+                            found.get().path("metadata").path(ROTATED_TO).asText(null)));
+                    if (retired) {
+                        return Uni.createFrom().item(issued);
                     }
-                    return undo(created.keyHash(), moveAlias, keyId, oldAlias, changedBy)
-                            .flatMap(note -> Uni.createFrom().failure(
-                                    rotationFailed("deleting the old key", failure, note)));
+                    return undo(issued.keyId(), moveAlias, keyId, oldAlias, changedBy)
+                            .flatMap(note -> Uni.createFrom().failure(rotationFailed(expectedRotatedTo == null
+                                    ? "deleting the old key" : "setting the old key's expiry", failure, note)));
                 });
     }
 
@@ -171,46 +334,107 @@ public class KeyRotationService {
         return litellm.updateKey(body, changedBy);
     }
 
-    /** The old key's properties, with the requested changes on top; spend is kept so rotation resets no budget. */
-    static GenerateKeyRequest copyOf(String userId, ObjectNode old, UpdateUserKeyRequest changes, String alias) {
-        return new GenerateKeyRequest(userId, alias,
-                changes.models() != null ? changes.models() : strings(old.path("models")),
-                changes.maxBudget() != null ? changes.maxBudget() : number(old, "max_budget"),
-                changes.budgetDuration() != null ? changes.budgetDuration() : text(old, "budget_duration"),
-                remainingLifetime(old),
-                changes.metadata() != null ? changes.metadata() : metadata(old),
-                changes.tpmLimit() != null ? changes.tpmLimit() : whole(old, "tpm_limit"),
-                changes.rpmLimit() != null ? changes.rpmLimit() : whole(old, "rpm_limit"),
-                changes.maxParallelRequests() != null ? changes.maxParallelRequests()
-                        : wholeInt(old, "max_parallel_requests"),
-                changes.blocked() != null ? changes.blocked() : (old.path("blocked").asBoolean(false) ? true : null),
-                number(old, "spend"),
-                text(old, "team_id"));
+    /**
+     * {@code /key/generate}'s body for the successor: every field of the old row except identity, secret and
+     * LiteLLM's own bookkeeping ({@link #NOT_COPIED}), the requested changes on top, the old expiry as a duration.
+     * Spend is kept, so a rotation resets no budget.
+     */
+    static ObjectNode copyOf(String userId, ObjectNode old, UpdateUserKeyRequest changes, String alias) {
+        ObjectNode copy = JSON.createObjectNode();
+        old.fields().forEachRemaining(field -> {
+            if (!NOT_COPIED.contains(field.getKey()) && !field.getValue().isNull()) {
+                copy.set(field.getKey(), field.getValue().deepCopy());
+            }
+        });
+        // the permissions object is created anew from its content, under a new id
+        if (copy.path("object_permission").isObject()) {
+            copy.remove("object_permission_id");
+            ((ObjectNode) copy.get("object_permission")).remove("object_permission_id");
+        }
+        copy.put("user_id", userId);
+        copy.setAll(KeyChanges.toUpstream(changes));
+        if (copy.path("metadata").isObject()) {
+            ((ObjectNode) copy.get("metadata")).remove(List.of(ROTATED_TO, ROTATED_AT));
+        }
+        if (alias != null) {
+            copy.put("key_alias", alias);
+        } else {
+            copy.remove("key_alias");
+        }
+        Duration remaining = remaining(old);
+        if (remaining != null) {
+            copy.put("duration", remaining.toSeconds() + "s");
+        }
+        return copy;
     }
 
-    /** The old key's expiry as a LiteLLM duration from now, so the copy expires when the old key would have. */
-    static String remainingLifetime(ObjectNode old) {
-        String expires = text(old, "expires");
-        if (expires == null) {
+    /** Time left before the old key expires, or null when it never does; 409 when it already has. */
+    static Duration remaining(ObjectNode old) {
+        Instant at = expiresAt(old);
+        if (at == null) {
             return null;
-        }
-        Instant at;
-        try {
-            at = OffsetDateTime.parse(expires).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                // LiteLLM stores UTC and sometimes prints it without an offset
-                at = LocalDateTime.parse(expires).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException again) {
-                throw new ApiException(ErrorKind.BAD_GATEWAY,
-                        "LiteLLM gave the key an expiry we cannot read; nothing was changed", null, null);
-            }
         }
         long seconds = Duration.between(Instant.now(), at).toSeconds();
         if (seconds <= 0) {
             throw ApiException.conflict("The key has expired; create a new key instead of regenerating it");
         }
-        return seconds + "s";
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static Duration shorterOf(Duration grace, Duration remaining) {
+        return remaining != null && remaining.compareTo(grace) < 0 ? remaining : grace;
+    }
+
+    /** The row's {@code expires}, or null when it has none. */
+    static Instant expiresAt(JsonNode row) {
+        String expires = text(row, "expires");
+        if (expires == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(expires.replace(' ', 'T')).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                // LiteLLM stores UTC and sometimes prints it without an offset
+                return LocalDateTime.parse(expires.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException again) {
+                throw new ApiException(ErrorKind.BAD_GATEWAY,
+                        "LiteLLM gave the key an expiry we cannot read; nothing was changed", null, null);
+            }
+        }
+    }
+
+    /** JSON equality where LiteLLM's defaults (null, [] and {}) are all "nothing", and 5 equals 5.0. */
+    static boolean sameValue(JsonNode sent, JsonNode stored) {
+        boolean sentEmpty = sent == null || sent.isNull() || (sent.isContainerNode() && sent.isEmpty());
+        boolean storedEmpty = stored == null || stored.isNull() || (stored.isContainerNode() && stored.isEmpty());
+        if (sentEmpty || storedEmpty) {
+            return sentEmpty == storedEmpty;
+        }
+        if (sent.isNumber() && stored.isNumber()) {
+            return sent.decimalValue().compareTo(stored.decimalValue()) == 0;
+        }
+        if (sent.isObject() && stored.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = sent.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!sameValue(field.getValue(), stored.get(field.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (sent.isArray() && stored.isArray()) {
+            if (sent.size() != stored.size()) {
+                return false;
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                if (!sameValue(sent.get(i), stored.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return sent.equals(stored);
     }
 
     private static UserKey issued(String userId, GenerateKeyResponse regenerated) {
@@ -219,11 +443,6 @@ public class KeyRotationService {
                     "LiteLLM regenerated the key but did not return it; regenerate it again", null, null);
         }
         return new UserKey(userId, regenerated.keyHash(), regenerated.key());
-    }
-
-    static boolean isEnterpriseOnly(Throwable failure) {
-        return (failure instanceof UpstreamException.Failed || failure instanceof UpstreamException.Rejected)
-                && String.valueOf(failure.getMessage()).toLowerCase().contains("enterprise");
     }
 
     private static ApiException rotationFailed(String step, Throwable cause, String note) {
@@ -238,38 +457,5 @@ public class KeyRotationService {
     private static String text(JsonNode row, String field) {
         JsonNode value = row.path(field);
         return value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
-    }
-
-    private static Double number(JsonNode row, String field) {
-        JsonNode value = row.path(field);
-        return value.isNumber() ? value.asDouble() : null;
-    }
-
-    private static Long whole(JsonNode row, String field) {
-        JsonNode value = row.path(field);
-        return value.isNumber() ? value.asLong() : null;
-    }
-
-    private static Integer wholeInt(JsonNode row, String field) {
-        JsonNode value = row.path(field);
-        return value.isNumber() ? value.asInt() : null;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        if (!array.isArray() || array.isEmpty()) {
-            return null;
-        }
-        List<String> values = new ArrayList<>();
-        array.forEach(value -> values.add(value.asText()));
-        return values;
-    }
-
-    private static Map<String, Object> metadata(JsonNode row) {
-        JsonNode value = row.path("metadata");
-        if (!value.isObject() || value.isEmpty()) {
-            return null;
-        }
-        return JSON.convertValue(value, new TypeReference<Map<String, Object>>() {
-        });
     }
 }

@@ -32,13 +32,16 @@ import io.litellm.orchestrator.contract.client.ApiException;
 import io.litellm.orchestrator.contract.client.api.UsersApi;
 import io.litellm.orchestrator.contract.client.model.CreateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.CreateUserRequest;
+import io.litellm.orchestrator.contract.client.model.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.UpdateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.Error;
 import io.litellm.orchestrator.contract.client.model.User;
 import io.litellm.orchestrator.contract.client.model.UserAPIKeyAuth;
 import io.litellm.orchestrator.contract.client.model.UserKey;
 import io.litellm.orchestrator.contract.client.model.UserKeyList;
+import io.litellm.orchestrator.support.KeyFixtures;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.RotationClaimStubs;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -63,6 +66,7 @@ class GeneratedClientIT {
     @BeforeEach
     void cleanUpstream() {
         litellm().resetAll();
+        RotationClaimStubs.install();
     }
 
     @Test
@@ -107,13 +111,17 @@ class GeneratedClientIT {
 
         String rotatedId = hash("jane-client-rotated");
         String rotatedSecret = "sk-R0tat3dCli3ntRoundTrip";
-        litellm().stubFor(post(urlPathEqualTo("/key/" + keyId + "/regenerate")).willReturn(okJson("""
-                {"key":"%s","token":"%s","key_alias":"laptop","user_id":"%s"}""".formatted(rotatedSecret, rotatedId,
-                JANE))));
-        UserKey rotated = jane.regenerateUserKey(keyId, JANE, null);
+        keyGenerated(JANE, rotatedSecret, rotatedId);
+        keyOwnedBy(rotatedId, JANE);
+        // with a grace period: a copy, and the old key expires in 30 min, marked as rotated
+        UserKey rotated = jane.regenerateUserKey(keyId, JANE, new RegenerateUserKeyRequest().gracePeriod("30m"));
         assertEquals(JANE, rotated.getUserId());
         assertEquals(rotatedId, rotated.getKeyId());
         assertEquals(rotatedSecret, rotated.getKeySecret());
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")).withRequestBody(equalToJson(
+                "{\"key\":\"" + keyId + "\",\"duration\":\"1800s\",\"metadata\":{\"rotated_to\":\"" + rotatedId
+                        + "\"}}", false, true)));
+        assertEquals(0, KeyFixtures.bodies("/key/delete").size(), "the old key lives out its grace period");
 
         keyOwnedBy(rotatedId, JANE);
         keyDeleted();

@@ -260,4 +260,94 @@ class LiteLlmSimulatorTest {
         assertEquals(405, litellm.handle("GET", "/key/generate", Map.of(), "Bearer " + MASTER, null).status());
         assertLiteLlmError(post(litellm, "/key/generate", "{not json"), 400, "body", "Invalid JSON");
     }
+
+    // --- rotation: regenerate, grace periods, expiry, chosen secrets ------------------------------------------
+
+    /** A clock tests move by hand. */
+    private static final class ManualClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-12-01T10:00:00Z");
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    private static int useKey(LiteLlmSimulator sim, String secret) {
+        return sim.handle("GET", "/v1/models", Map.of(), "Bearer " + secret, null).status();
+    }
+
+    @Test
+    void openSourceRegenerateIsTheEnterpriseFiveHundred() {
+        LiteLlmSimulator oss = new LiteLlmSimulator(MASTER, false);
+        JsonNode key = json(post(oss, "/key/generate", "{}"));
+        assertLiteLlmError(post(oss, "/key/" + key.get("token_id").asText() + "/regenerate", "{}"), 500, "None",
+                "Regenerating Virtual Keys is an Enterprise feature");
+    }
+
+    @Test
+    void theProxysGracePeriodKeepsAnOldSecretUnlessTheRequestSaysZero() {
+        ManualClock clock = new ManualClock();
+        LiteLlmSimulator sim = new LiteLlmSimulator(MASTER, true, "24h", clock);
+        JsonNode first = json(post(sim, "/key/generate", "{}"));
+        JsonNode second = json(post(sim, "/key/generate", "{}"));
+
+        // no grace_period: LITELLM_KEY_ROTATION_GRACE_PERIOD keeps the old secret for 24h
+        post(sim, "/key/" + first.get("token_id").asText() + "/regenerate", "{}");
+        assertEquals(200, useKey(sim, first.get("key").asText()));
+        clock.advance(java.time.Duration.ofHours(25));
+        assertEquals(401, useKey(sim, first.get("key").asText()));
+
+        // grace_period "0s": revoked at once
+        JsonNode rotated = json(post(sim, "/key/" + second.get("token_id").asText() + "/regenerate",
+                "{\"grace_period\":\"0s\"}"));
+        assertEquals(401, useKey(sim, second.get("key").asText()));
+        assertEquals(200, useKey(sim, rotated.get("key").asText()));
+    }
+
+    @Test
+    void anExpiredKeyIsRefusedAndUpdateWithDurationSetsExpiry() {
+        ManualClock clock = new ManualClock();
+        LiteLlmSimulator sim = new LiteLlmSimulator(MASTER, true, null, clock);
+        JsonNode key = json(post(sim, "/key/generate", "{\"duration\":\"1h\"}"));
+        String secret = key.get("key").asText();
+        assertEquals(200, useKey(sim, secret));
+
+        assertEquals(200, post(sim, "/key/update", "{\"key\":\"" + key.get("token_id").asText()
+                + "\",\"duration\":\"10m\"}").status());
+        JsonNode info = json(sim.handle("GET", "/key/info", Map.of("key", key.get("token_id").asText()),
+                "Bearer " + MASTER, null)).get("info");
+        assertEquals(clock.instant().plus(java.time.Duration.ofMinutes(10)).toString(), info.get("expires").asText());
+        clock.advance(java.time.Duration.ofMinutes(11));
+        Reply refused = sim.handle("GET", "/v1/models", Map.of(), "Bearer " + secret, null);
+        assertLiteLlmError(refused, 400, "sk-..." + secret.substring(secret.length() - 4), "Expired Key");
+        assertEquals(401, useKey(sim, "sk-never-issued"));
+    }
+
+    @Test
+    void aChosenSecretIsInsertedOnceAndLaterInsertsChangeNothing() {
+        String body = "{\"key\":\"sk-chosen-1\",\"metadata\":{\"nonce\":\"%s\"},\"blocked\":true}";
+        JsonNode first = json(post(litellm, "/key/generate", body.formatted("a")));
+        JsonNode second = json(post(litellm, "/key/generate", body.formatted("b")));
+        // LiteLLM's upsert(create, update={}): both answer 200, the row keeps the first writer's values
+        assertEquals(first.get("token_id"), second.get("token_id"));
+        JsonNode stored = json(get("/key/info", Map.of("key", first.get("token_id").asText()))).get("info");
+        assertEquals("a", stored.path("metadata").path("nonce").asText());
+        assertEquals(1, litellm.keyCount());
+        assertEquals(401, useKey(litellm, "sk-chosen-1"), "a blocked key is refused");
+    }
 }

@@ -71,6 +71,20 @@ class KeyRegenerationTest extends ApiTest {
                 {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(secret, newKey))));
     }
 
+    /** {@code /key/list?key_alias=} finds no key with this alias. */
+    static void aliasFree(String alias) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/list"))
+                .withQueryParam("key_alias", WireMock.equalTo(alias))
+                .willReturn(okJson("{\"keys\":[],\"total_count\":0,\"current_page\":1,\"total_pages\":0}")));
+    }
+
+    /** {@code /key/list?key_alias=} finds this key row. */
+    static void aliasUsedBy(String alias, ObjectNode row) {
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/list"))
+                .withQueryParam("key_alias", WireMock.equalTo(alias))
+                .willReturn(okJson("{\"keys\":[" + row + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
+    }
+
     static void enterpriseOnly(String oldKey) {
         litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate")).willReturn(error(500,
                 ENTERPRISE_ONLY)));
@@ -94,9 +108,11 @@ class KeyRegenerationTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
-                .withRequestBody(equalToJson("{}", false, false)));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+                // explicitly no grace period, whatever LITELLM_KEY_ROTATION_GRACE_PERIOD says on the proxy
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\"}", false, false)));
+        // claimed before, released after, and nothing copied or deleted
+        assertEquals(List.of("GET /key/info?key=" + oldKey, "CLAIM take", "CLAIM check", "GET /key/info?key=" + oldKey,
+                "POST /key/" + oldKey + "/regenerate", "CLAIM release"), calls());
     }
 
     @Test
@@ -105,12 +121,13 @@ class KeyRegenerationTest extends ApiTest {
         keyInfo(row(oldKey, "bob", "{}"));
         userExists("bob", 10.0, null);
         enterpriseRegenerates(oldKey, hash("ent-changes-new"), NEW_SECRET);
+        aliasFree("rotated");
 
         regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"keyAlias\":\"rotated\",\"rpmLimit\":20}")
                 .statusCode(200);
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20}", false, false)));
+                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\"}", false, false)));
     }
 
     @Test
@@ -187,7 +204,7 @@ class KeyRegenerationTest extends ApiTest {
         regenerate(TestTokens.user("bob"), "bob", oldKey, null)
                 .statusCode(502).body("error.name", equalTo("BadGatewayError"));
         // not the enterprise answer: no fallback
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        assertEquals(0, bodies("/key/generate").size());
     }
 
     // --- open-source LiteLLM: create a copy, delete the old key --------------------------------------------
@@ -212,6 +229,9 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s","key_alias":"laptop","user_id":"bob"}""".formatted(NEW_SECRET, newKey))));
         litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{\"deleted_keys\":[]}")));
+        ObjectNode stored = richKey(newKey, expires);
+        stored.put("rpm_limit", 20);
+        keyInfo(stored);
 
         regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"rpmLimit\":20}")
                 .statusCode(200)
@@ -221,10 +241,15 @@ class KeyRegenerationTest extends ApiTest {
         assertEquals(List.of(
                 "GET /key/info?key=" + oldKey,
                 // an rpmLimit change is not measured against the user: no user read
+                "CLAIM take",
+                "CLAIM check",
+                "GET /key/info?key=" + oldKey,
                 "POST /key/" + oldKey + "/regenerate",
                 "POST /key/update",
                 "POST /key/generate",
-                "POST /key/delete"), calls());
+                "GET /key/info?key=" + newKey,
+                "POST /key/delete",
+                "CLAIM release"), calls());
         // the alias is freed on the old key so the copy can take it
         assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), bodies("/key/update").get(0));
         JsonNode copy = bodies("/key/generate").get(0);
@@ -243,6 +268,160 @@ class KeyRegenerationTest extends ApiTest {
         }
     }
 
+    /** A key row as /key/info of a current LiteLLM answers it: every column of LiteLLM_VerificationToken. */
+    private static ObjectNode fullRow(String hash, Instant expires) {
+        return row(hash, "bob", """
+                {"key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d","spend":0.75,
+                 "budget_reset_at":"2026-12-01T00:00:00Z","expires":"%s","team_id":"team-a","agent_id":null,
+                 "tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,"blocked":null,
+                 "metadata":{"team":"core","guardrails":["pii"]},"aliases":{"fast":"gpt-4o-mini"},
+                 "config":{"max_tokens":512},"permissions":{"get_spend_routes":false},
+                 "model_max_budget":{"gpt-4o":{"budget_limit":1.0,"time_period":"1d"}},
+                 "model_spend":{"gpt-4o":0.75},"allowed_routes":["llm_api_routes"],
+                 "allowed_cache_controls":["no-cache"],"object_permission_id":"op-1","budget_id":"budget-9",
+                 "object_permission":{"object_permission_id":"op-1","mcp_servers":["github"],"vector_stores":[]},
+                 "organization_id":"org-2","project_id":"proj-3","router_settings":{"num_retries":1},
+                 "access_group_ids":["ag-1"],"soft_budget_cooldown":false,"auto_rotate":false,
+                 "rotation_interval":null,"rotation_count":3,"last_rotation_at":"2026-11-01T00:00:00Z",
+                 "key_rotation_at":null,"created_by":"root","updated_by":"root",
+                 "updated_at":"2026-11-20T09:00:00Z","litellm_budget_table":{"budget_id":"budget-9","max_budget":9.0}}
+                """.formatted(expires));
+    }
+
+    @Test
+    void fallbackCopiesEveryFieldButIdentitySecretAndBookkeeping() {
+        String oldKey = hash("oss-full-old");
+        String newKey = hash("oss-full-new");
+        Instant expires = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode old = fullRow(oldKey, expires);
+        keyInfo(old);
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        keyInfo(fullRow(newKey, expires));
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null).statusCode(200).body("keyId", equalTo(newKey));
+
+        ObjectNode copy = (ObjectNode) bodies("/key/generate").get(0);
+        long duration = Long.parseLong(copy.remove("duration").asText().replace("s", ""));
+        assertTrue(Math.abs(duration - 3 * 24 * 3600) < 60, "expires when the old key would have: " + duration);
+        // every restriction and setting, by rule; none of LiteLLM's bookkeeping, nothing that names the old key;
+        // the MCP/vector-store permissions as content (/key/generate creates their row anew, under a new id)
+        assertEquals(read("""
+                {"user_id":"bob","key_alias":"laptop","models":["gpt-4o"],"max_budget":5.0,"budget_duration":"30d",
+                 "spend":0.75,"team_id":"team-a","tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2,
+                 "metadata":{"team":"core","guardrails":["pii"]},"aliases":{"fast":"gpt-4o-mini"},
+                 "config":{"max_tokens":512},"permissions":{"get_spend_routes":false},
+                 "model_max_budget":{"gpt-4o":{"budget_limit":1.0,"time_period":"1d"}},
+                 "allowed_routes":["llm_api_routes"],"allowed_cache_controls":["no-cache"],
+                 "object_permission":{"mcp_servers":["github"],"vector_stores":[]},
+                 "budget_id":"budget-9","organization_id":"org-2",
+                 "project_id":"proj-3","router_settings":{"num_retries":1},"access_group_ids":["ag-1"],
+                 "auto_rotate":false}"""), copy);
+    }
+
+    @Test
+    void aCopyThatLostARestrictionIsUndone() {
+        String oldKey = hash("oss-lost-old");
+        String newKey = hash("oss-lost-new");
+        Instant expires = Instant.now().plus(3, ChronoUnit.DAYS);
+        keyInfo(fullRow(oldKey, expires));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        // this LiteLLM release silently drops two fields on generate
+        ObjectNode stored = fullRow(newKey, expires);
+        stored.remove("router_settings");
+        stored.putArray("allowed_routes");
+        keyInfo(stored);
+
+        regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
+                .statusCode(502)
+                .body("error.message", containsString("allowed_routes"))
+                .body("error.message", containsString("router_settings"))
+                .body("error.message", containsString("old key is still valid"));
+        // the less restricted copy is deleted, the old key keeps its alias and lives on
+        assertEquals(List.of(read("{\"keys\":[\"" + newKey + "\"]}")), bodies("/key/delete"));
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}"), bodies("/key/update").get(1));
+    }
+
+    // --- grace period -----------------------------------------------------------------------------------------
+
+    @Test
+    void aGracePeriodKeepsTheOldKeyUntilThenMarkedAsRotatedOnLicensedLiteLlmToo() {
+        String oldKey = hash("grace-old");
+        String newKey = hash("grace-new");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\",\"metadata\":{\"team\":\"core\"}}"));
+        enterpriseRegenerates(oldKey, hash("grace-native"), NEW_SECRET);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{\"key_alias\":\"laptop\",\"metadata\":{\"team\":\"core\"}}"));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"30m\"}")
+                .statusCode(200).body("keyId", equalTo(newKey)).body("keySecret", equalTo(NEW_SECRET));
+
+        // LiteLLM's regenerate would replace the old secret at once: not used
+        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate")));
+        assertEquals(0, bodies("/key/delete").size(), "the old key is not deleted");
+        List<JsonNode> updates = bodies("/key/update");
+        assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), updates.get(0));
+        ObjectNode expiry = (ObjectNode) updates.get(1);
+        assertEquals(oldKey, expiry.path("key").asText());
+        assertEquals("1800s", expiry.path("duration").asText(), "expires = now + gracePeriod");
+        assertEquals("core", expiry.path("metadata").path("team").asText(), "its metadata is kept");
+        assertEquals(newKey, expiry.path("metadata").path("rotated_to").asText());
+        assertTrue(Instant.parse(expiry.path("metadata").path("rotated_at").asText())
+                .isAfter(Instant.now().minusSeconds(60)));
+        assertEquals(2, updates.size());
+    }
+
+    @Test
+    void aGracePeriodNeverOutlivesTheOldKeysOwnExpiry() {
+        String oldKey = hash("grace-short-old");
+        String newKey = hash("grace-short-new");
+        keyInfo(row(oldKey, "bob", "{\"key_alias\":null,\"expires\":\"%s\"}".formatted(
+                Instant.now().plus(10, ChronoUnit.MINUTES))));
+        enterpriseOnly(oldKey);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
+                {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{\"key_alias\":null}"));
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"2h\"}").statusCode(200);
+
+        long seconds = Long.parseLong(bodies("/key/update").get(0).path("duration").asText().replace("s", ""));
+        assertTrue(seconds <= 600 && seconds > 500, "capped at the old key's remaining 10 min, got " + seconds);
+    }
+
+    @Test
+    void aGracePeriodAboveTheMaximumOrMalformedIsRefusedNamingTheField() {
+        String oldKey = hash("grace-bad");
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"25h\"}")
+                .statusCode(400).body("error.name", equalTo("InputError"))
+                .body("error.message", containsString("gracePeriod"))
+                .body("error.message", containsString("24h"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"soon\"}")
+                .statusCode(400).body("error.message", containsString("gracePeriod"));
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":30}")
+                .statusCode(400).body("error.message", containsString("gracePeriod"));
+        litellm().verify(0, anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Test
+    void aKeyInItsGracePeriodIsNotRotatedAgain() {
+        String oldKey = hash("grace-again");
+        keyInfo(row(oldKey, "bob", "{\"metadata\":{\"rotated_to\":\"" + hash("grace-again-new") + "\"}}"));
+        enterpriseOnly(oldKey);
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"gracePeriod\":\"1h\"}")
+                .statusCode(409).body("error.message", containsString("already rotated"));
+        assertEquals(0, bodies("/key/generate").size());
+    }
+
     @Test
     void fallbackWithANewAliasLeavesTheOldAliasAlone() {
         String oldKey = hash("oss-rename-old");
@@ -251,6 +430,8 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, hash("oss-rename-new")))));
         litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+        keyInfo(row(hash("oss-rename-new"), "bob", "{\"key_alias\":\"desktop\"}"));
+        aliasFree("desktop");
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}").statusCode(200);
 
@@ -273,6 +454,8 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/delete"))
                 .withRequestBody(equalToJson("{\"keys\":[\"" + newKey + "\"]}"))
                 .willReturn(okJson("{}")));
+        ObjectNode stored = richKey(newKey, Instant.now().plus(1, ChronoUnit.DAYS));
+        keyInfo(stored);
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(502)
@@ -282,13 +465,18 @@ class KeyRegenerationTest extends ApiTest {
 
         assertEquals(List.of(
                 "GET /key/info?key=" + oldKey,
+                "CLAIM take",
+                "CLAIM check",
+                "GET /key/info?key=" + oldKey,
                 "POST /key/" + oldKey + "/regenerate",
                 "POST /key/update",
                 "POST /key/generate",
+                "GET /key/info?key=" + newKey,
                 "POST /key/delete",
                 "GET /key/info?key=" + oldKey,
                 "POST /key/delete",
-                "POST /key/update"), calls());
+                "POST /key/update",
+                "CLAIM release"), calls());
         List<JsonNode> deletes = bodies("/key/delete");
         assertEquals(read("{\"keys\":[\"" + newKey + "\"]}"), deletes.get(1), "the new key is deleted");
         List<JsonNode> updates = bodies("/key/update");
@@ -307,7 +495,7 @@ class KeyRegenerationTest extends ApiTest {
         regenerate(TestTokens.user("bob"), "bob", oldKey, null)
                 .statusCode(502).body("error.message", containsString("old key is still valid"));
 
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+        assertEquals(0, bodies("/key/delete").size());
         assertEquals(List.of(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"),
                 read("{\"key\":\"" + oldKey + "\",\"key_alias\":\"laptop\"}")), bodies("/key/update"));
     }
@@ -327,6 +515,7 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
         litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(okJson("""
                 {"key":"%s","token":"%s"}""".formatted(NEW_SECRET, newKey))));
+        keyInfo(row(newKey, "bob", "{}"));
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(200).body("keyId", equalTo(newKey));
@@ -345,12 +534,14 @@ class KeyRegenerationTest extends ApiTest {
         String oldKey = hash("oss-alias-taken");
         keyInfo(row(oldKey, "bob", "{\"key_alias\":\"laptop\"}"));
         enterpriseOnly(oldKey);
-        litellm().stubFor(post(urlPathEqualTo("/key/generate")).willReturn(error(400,
-                "Unique key aliases across all keys are required. Key alias 'desktop' already exists.")));
+        aliasUsedBy("desktop", row(hash("someone-elses"), "carol", "{\"key_alias\":\"desktop\"}"));
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}")
-                .statusCode(409).body("error.name", equalTo("ConflictError"));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+                .statusCode(409).body("error.name", equalTo("ConflictError"))
+                .body("error.message", containsString("desktop"));
+        // refused before anything is claimed, sent or changed: LiteLLM's own regenerate would not have checked
+        assertEquals(List.of("GET /key/info?key=" + oldKey, "GET /key/list?key_alias=desktop&page=1&size=100"
+                + "&return_full_object=true"), calls());
     }
 
     @Test
@@ -360,7 +551,7 @@ class KeyRegenerationTest extends ApiTest {
         enterpriseOnly(oldKey);
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null)
                 .statusCode(409).body("error.message", containsString("expired"));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        assertEquals(0, bodies("/key/generate").size());
         litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
     }
 

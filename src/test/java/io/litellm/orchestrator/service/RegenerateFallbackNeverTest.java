@@ -3,6 +3,7 @@ package io.litellm.orchestrator.service;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.KeyFixtures.bodies;
 import static io.litellm.orchestrator.support.KeyFixtures.error;
 import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
 import static io.litellm.orchestrator.support.KeyFixtures.row;
@@ -21,7 +22,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
-import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.config.OrchestratorConfig.Regenerate.Fallback;
@@ -51,18 +52,20 @@ class RegenerateFallbackNeverTest extends ApiTest {
     OrchestratorConfig config;
     @Inject
     OrchestratorMetrics metrics;
+    @Inject
+    RotationClaims claims;
 
     @Test
     void enterpriseOnlyAnswerIsNotImplemented() {
         OrchestratorConfig never = withFallback(config, Fallback.NEVER);
-        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), never,
-                metrics);
+        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), claims,
+                never, metrics);
         String oldKey = hash("never-old");
         keyInfo(row(oldKey, "bob", "{}"));
         litellm().stubFor(WireMock.post(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
                 .willReturn(error(500, "Regenerating Virtual Keys is an Enterprise feature")));
 
-        Throwable failure = rotation.regenerate(new Caller("bob", false), "bob", oldKey, UpdateUserKeyRequest.EMPTY)
+        Throwable failure = rotation.regenerate(new Caller("bob", false), "bob", oldKey, RegenerateUserKeyRequest.EMPTY)
                 .subscribe().withSubscriber(UniAssertSubscriber.create())
                 .awaitFailure(Duration.ofSeconds(10)).getFailure();
 
@@ -70,9 +73,9 @@ class RegenerateFallbackNeverTest extends ApiTest {
         assertEquals(ErrorKind.NOT_IMPLEMENTED, answer.kind());
         assertTrue(answer.getMessage().contains("orchestrator.regenerate.fallback"), answer.getMessage());
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate")));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/generate")));
+        assertEquals(0, bodies("/key/generate").size());
         litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/delete")));
+        assertEquals(0, bodies("/key/delete").size());
     }
 
     @Test
@@ -83,7 +86,27 @@ class RegenerateFallbackNeverTest extends ApiTest {
     }
 
     private static OrchestratorConfig withFallback(OrchestratorConfig base, Fallback fallback) {
+        return withRegenerate(base, fallback, base.regenerate().licenceRecheck());
+    }
+
+    /** The configuration with other regeneration settings (for services built by hand in tests). */
+    static OrchestratorConfig withRegenerate(OrchestratorConfig base, Fallback fallback, Duration licenceRecheck) {
         OrchestratorConfig.Regenerate regenerate = new OrchestratorConfig.Regenerate() {
+            @Override
+            public Duration licenceRecheck() {
+                return licenceRecheck;
+            }
+
+            @Override
+            public Duration maxGracePeriod() {
+                return base.regenerate().maxGracePeriod();
+            }
+
+            @Override
+            public Duration claimTtl() {
+                return base.regenerate().claimTtl();
+            }
+
             @Override
             public Fallback fallback() {
                 return fallback;

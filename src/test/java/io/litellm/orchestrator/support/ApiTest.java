@@ -31,6 +31,7 @@ public abstract class ApiTest {
     @BeforeEach
     void cleanUpstream() {
         LiteLlmStubs.litellm().resetAll();
+        RotationClaimStubs.install();
     }
 
     @AfterEach

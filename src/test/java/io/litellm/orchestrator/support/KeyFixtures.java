@@ -55,15 +55,26 @@ public final class KeyFixtures {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body.toString());
     }
 
-    /** Every request LiteLLM received, oldest first, as {@code METHOD url}. */
+    /**
+     * Every request LiteLLM received, oldest first, as {@code METHOD url}; the calls of a rotation claim as
+     * {@code CLAIM take}, {@code CLAIM check}, {@code CLAIM release}.
+     */
     public static List<String> calls() {
-        return events().stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList();
+        return events().stream().map(e -> {
+            var request = e.getRequest();
+            if (RotationClaimStubs.isClaimCall(request)) {
+                return request.getUrl().startsWith("/key/generate") ? "CLAIM take"
+                        : request.getUrl().startsWith("/key/info") ? "CLAIM check" : "CLAIM release";
+            }
+            return request.getMethod() + " " + request.getUrl();
+        }).toList();
     }
 
-    /** Bodies of the POSTs to {@code path}, oldest first. */
+    /** Bodies of the POSTs to {@code path}, oldest first, rotation claims left out. */
     public static List<JsonNode> bodies(String path) {
         return events().stream()
                 .filter(e -> e.getRequest().getUrl().equals(path))
+                .filter(e -> !RotationClaimStubs.isClaimCall(e.getRequest()))
                 .map(e -> read(e.getRequest().getBodyAsString())).toList();
     }
 

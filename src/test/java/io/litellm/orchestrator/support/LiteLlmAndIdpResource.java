@@ -31,7 +31,7 @@ public class LiteLlmAndIdpResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        litellm = new WireMockServer(wireMockConfig().dynamicPort());
+        litellm = new WireMockServer(wireMockConfig().dynamicPort().extensions(new RotationClaimStubs()));
         litellm.start();
         idp = new WireMockServer(wireMockConfig().dynamicPort());
         idp.start();

@@ -1,0 +1,152 @@
+package io.litellm.orchestrator.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A claim on a key, held in LiteLLM so that every replica sees it, taken before a rotation creates the key's
+ * successor.
+ * <p>
+ * LiteLLM offers no conditional update, and key aliases are unique only by a read-then-write check. What it does
+ * offer atomically is the key table's primary key: {@code /key/generate} with a chosen secret inserts the row with
+ * {@code upsert(create=…, update={})}, so of several concurrent inserts of one token exactly one row results, holding
+ * the first writer's values, and later writers change nothing. A claim is such a row: its secret is derived from the
+ * rotated key's id with an HMAC under the master key (every replica computes the same one, nobody else can), it is
+ * blocked, has no budget, no owner, and expires after {@code orchestrator.regenerate.claim-ttl}; its metadata carries
+ * a random nonce. Whoever reads back their own nonce holds the claim. A claim that expired (its holder crashed) is
+ * skipped by moving to the next generation of the derived secret, never deleted while the key lives, so two holders
+ * can never coexist.
+ */
+@ApplicationScoped
+public class RotationClaims {
+
+    /** The metadata field of a claim row. */
+    static final String MARK = "orchestrator_rotation_claim";
+    /** Expired claims (crashed holders) skipped before giving up. */
+    static final int MAX_GENERATIONS = 4;
+
+    private static final Logger LOG = Logger.getLogger(RotationClaims.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LiteLlmClient litellm;
+    private final OrchestratorConfig config;
+    private final byte[] derivationKey;
+
+    /** A claim held by this request on {@code keyId}; {@code claimHash} is the claim row's token. */
+    public record Claim(String keyId, String claimHash) {
+    }
+
+    public RotationClaims(LiteLlmClient litellm, OrchestratorConfig config, LiteLlmConfig litellmConfig) {
+        this.litellm = litellm;
+        this.config = config;
+        this.derivationKey = litellmConfig.masterKey().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Claims the key, or fails with 409 when another rotation holds it. */
+    public Uni<Claim> claim(String keyId, String changedBy) {
+        return attempt(keyId, 0, changedBy);
+    }
+
+    private Uni<Claim> attempt(String keyId, int generation, String changedBy) {
+        if (generation >= MAX_GENERATIONS) {
+            return Uni.createFrom().failure(ApiException.conflict("This key is being rotated, or earlier rotations "
+                    + "of it were interrupted " + MAX_GENERATIONS + " times; try again later or ask an admin"));
+        }
+        String secret = secret(keyId, generation);
+        String claimHash = sha256(secret);
+        String nonce = UUID.randomUUID().toString();
+        ObjectNode body = JSON.createObjectNode().put("key", secret).put("blocked", true).put("max_budget", 0.0)
+                .put("duration", Math.max(1, config.regenerate().claimTtl().toSeconds()) + "s");
+        body.putObject("metadata").putObject(MARK).put("key", keyId).put("nonce", nonce).put("by", changedBy);
+        Throwable[] sendFailure = new Throwable[1];
+        return litellm.generateKey(body, changedBy)
+                .replaceWith(Boolean.TRUE)
+                // a failed or timed-out insert may still have landed: the row is the judge
+                .onFailure(failure -> !(failure instanceof UpstreamException.Unreachable)).recoverWithItem(failure -> {
+                    sendFailure[0] = failure;
+                    return Boolean.FALSE;
+                })
+                .flatMap(sent -> litellm.findKey(claimHash))
+                .flatMap(found -> judge(found, nonce, sendFailure[0], keyId, generation, changedBy, claimHash));
+    }
+
+    private Uni<Claim> judge(Optional<ObjectNode> found, String nonce, Throwable sendFailure, String keyId,
+            int generation, String changedBy, String claimHash) {
+        if (found.isEmpty()) {
+            return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
+                    "Could not reserve the key for rotation in LiteLLM; nothing was changed", null, sendFailure));
+        }
+        JsonNode mark = found.get().path("metadata").path(MARK);
+        if (nonce.equals(mark.path("nonce").asText(null))) {
+            return Uni.createFrom().item(new Claim(keyId, claimHash));
+        }
+        Instant expires = KeyRotationService.expiresAt(found.get());
+        if (expires != null && !expires.isAfter(Instant.now())) {
+            // left by a rotation that never finished: move on, never reuse it
+            return attempt(keyId, generation + 1, changedBy);
+        }
+        return Uni.createFrom().failure(beingRotated());
+    }
+
+    /** Gives the claim back; a failure only delays the next rotation of this key until the claim expires. */
+    public Uni<Void> release(Claim claim, String changedBy) {
+        return litellm.deleteKey(claim.claimHash(), changedBy)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Could not release the rotation claim on key %s (%s); it expires by itself",
+                            claim.keyId(), failure.getMessage());
+                    return null;
+                });
+    }
+
+    static ApiException beingRotated() {
+        return ApiException.conflict("This key is being rotated; try again in a moment");
+    }
+
+    /** The claim secret of one generation: only holders of the master key can compute it. */
+    String secret(String keyId, int generation) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(derivationKey, "HmacSHA256"));
+            byte[] digest = mac.doFinal(("litellm-orchestrator rotation claim\n" + keyId + "\n" + generation)
+                    .getBytes(StandardCharsets.UTF_8));
+            return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** LiteLLM's token: SHA-256 hex of the secret. */
+    static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
