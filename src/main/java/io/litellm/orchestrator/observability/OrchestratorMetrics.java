@@ -49,4 +49,12 @@ public class OrchestratorMetrics {
                 .tag("mode", mode)
                 .register(registry).increment();
     }
+
+    /** A bearer token looked up in the verified-token cache: hit, miss, or expired (found, but past exp or before nbf). */
+    public void tokenCache(String result) {
+        Counter.builder("orchestrator.token.cache")
+                .description("Verified-token cache lookups, by result")
+                .tag("result", result)
+                .register(registry).increment();
+    }
 }
