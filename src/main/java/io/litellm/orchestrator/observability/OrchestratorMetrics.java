@@ -57,4 +57,11 @@ public class OrchestratorMetrics {
                 .tag("result", result)
                 .register(registry).increment();
     }
+
+    /** The identity provider (userinfo, JWKS) failed while a token was checked: answered 503, not 401. */
+    public void identityProviderFailure() {
+        Counter.builder("orchestrator.identity.provider.failures")
+                .description("Requests answered 503 because the identity provider could not be read")
+                .register(registry).increment();
+    }
 }
