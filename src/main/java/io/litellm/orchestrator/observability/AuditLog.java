@@ -10,6 +10,7 @@ import org.jboss.logging.MDC;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.security.Caller;
+import io.litellm.orchestrator.security.ControlCharacters;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -51,6 +52,10 @@ public class AuditLog {
         metrics.operation(operation, outcome);
         String[] values = { operation, caller.principal(), caller.actingAs(targetUser), targetUser,
                 targetKey == null ? "-" : targetKey, outcome, upstreamStatus };
+        // a path parameter (targetUser, targetKey) may hold a decoded CR/LF: one mutation, one line
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ControlCharacters.escape(values[i]);
+        }
         for (int i = 0; i < FIELDS.length; i++) {
             MDC.put(FIELDS[i], values[i]);
         }

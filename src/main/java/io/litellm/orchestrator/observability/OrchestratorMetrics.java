@@ -49,4 +49,19 @@ public class OrchestratorMetrics {
                 .tag("mode", mode)
                 .register(registry).increment();
     }
+
+    /** A bearer token looked up in the verified-token cache: hit, miss, or expired (found, but past exp or before nbf). */
+    public void tokenCache(String result) {
+        Counter.builder("orchestrator.token.cache")
+                .description("Verified-token cache lookups, by result")
+                .tag("result", result)
+                .register(registry).increment();
+    }
+
+    /** The identity provider (userinfo, JWKS) failed while a token was checked: answered 503, not 401. */
+    public void identityProviderFailure() {
+        Counter.builder("orchestrator.identity.provider.failures")
+                .description("Requests answered 503 because the identity provider could not be read")
+                .register(registry).increment();
+    }
 }

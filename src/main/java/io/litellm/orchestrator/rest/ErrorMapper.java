@@ -144,7 +144,42 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unauthenticated(AuthenticationFailedException e, HttpServerRequest request) {
+        if (identityProviderFailed(e)) {
+            // the token may well be fine: the issuer (userinfo, JWKS) did not answer, so not the caller's fault
+            metrics.identityProviderFailure();
+            LOG.warnf("Identity provider call failed for %s %s: %s", request.method(), Secrets.mask(request.path()),
+                    rootCause(e).getClass().getSimpleName());
+            String message = rolesFromUserInfo()
+                    ? "The identity provider's userinfo could not be read, so the caller's roles are unknown; try again shortly"
+                    : "The identity provider could not be reached to verify the token; try again shortly";
+            return respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE, message, 5, request);
+        }
         return unauthorized(request);
+    }
+
+    /** A network failure or an error answer from the issuer (quarkus-oidc's OIDCException), not a bad token. */
+    private static boolean identityProviderFailed(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof io.vertx.core.VertxException
+                    || t instanceof io.quarkus.oidc.OIDCException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean rolesFromUserInfo() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return config.getOptionalValue("quarkus.oidc.authentication.user-info-required", Boolean.class).orElse(false)
+                || "userinfo".equals(config.getOptionalValue("quarkus.oidc.roles.source", String.class).orElse(""));
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     @ServerExceptionMapper

@@ -25,6 +25,7 @@ public class AccessControl {
 
     /** The caller, if allowed to use the service at all (the allowed-role gate); 403 otherwise. */
     public Caller caller() {
+        refuseControlCharacters();
         Caller caller = new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()));
         String allowedRole = config.allowedRole().filter(role -> !role.isBlank()).orElse(null);
         if (allowedRole != null && !caller.admin() && !identity.hasRole(allowedRole)) {
@@ -32,6 +33,27 @@ public class AccessControl {
             throw ApiException.notAllowed("You are not authorized to use this service");
         }
         return caller;
+    }
+
+    /**
+     * A principal or role holding CR, LF, NUL or another control character cannot name a LiteLLM user, would split
+     * the {@code litellm-changed-by} header and forge audit lines: refused with a 400 that says so, before anything.
+     */
+    private void refuseControlCharacters() {
+        String principal = identity.getPrincipal().getName();
+        String where = ControlCharacters.find(principal);
+        if (where != null) {
+            metrics.refusal("control_characters");
+            throw ApiException.input("token principal: contains a control character (" + where
+                    + "); such a name cannot be used as a LiteLLM user id or in a header");
+        }
+        for (String role : identity.getRoles()) {
+            where = ControlCharacters.find(role);
+            if (where != null) {
+                metrics.refusal("control_characters");
+                throw ApiException.input("token roles: a role contains a control character (" + where + ")");
+            }
+        }
     }
 
     /** The caller, if it is the user itself or an admin; 403 otherwise. */

@@ -2,6 +2,8 @@ package io.litellm.orchestrator.rest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
 import static io.litellm.orchestrator.support.LiteLlmStubs.userExists;
 import static io.restassured.RestAssured.given;
@@ -25,8 +27,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * The service configured as README's "Use it from Backstage" says: Backstage-issued ES256 user tokens, the
- * allowed-group gate, and CORS for the Backstage app origin.
+ * The service configured as README's Backstage recipe "tokens with ent" says (auth-backend before 0.28, or
+ * {@code auth.omitIdentityTokenOwnershipClaim: false}): Backstage-issued ES256 user tokens from a stand-in of
+ * Backstage's auth backend, ownership from the token's {@code ent}, the allowed-group gate, and CORS for the
+ * Backstage app origin. The "current Backstage" recipe (ownership from userinfo) is {@link BackstageUserInfoDropInTest}.
  */
 @QuarkusTest
 @TestProfile(BackstageDropInTest.BackstageIssuer.class)
@@ -41,6 +45,7 @@ class BackstageDropInTest extends ApiTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(
+                    Map.entry("quarkus.oidc.auth-server-url", "${test.idp.backstage-issuer}"),
                     Map.entry("quarkus.oidc.token.audience", "backstage"),
                     Map.entry("quarkus.oidc.token.principal-claim", "sub"),
                     Map.entry("quarkus.oidc.roles.role-claim-path", "ent"),
@@ -54,7 +59,7 @@ class BackstageDropInTest extends ApiTest {
     }
 
     private static String jane(String... groups) {
-        return TestTokens.backstage(JANE, concat("user:default/jane.doe", groups), "backstage");
+        return TestTokens.backstageWithEnt(JANE, concat("user:default/jane.doe", groups), "backstage");
     }
 
     private static List<String> concat(String first, String... rest) {
@@ -87,8 +92,16 @@ class BackstageDropInTest extends ApiTest {
     }
 
     @Test
+    void tokensOfTheBackstageIssuerAreVerifiedAgainstItsJwksWithoutUserinfo() {
+        userExists(JANE);
+        as(jane(LLM_USERS)).get(BASE + "/users/" + JANE_PATH).then().statusCode(200);
+        as(TestTokens.backstageForged(JANE)).get(BASE + "/users/" + JANE_PATH).then().statusCode(401);
+        LiteLlmAndIdpResource.idp().verify(0, getRequestedFor(urlEqualTo(LiteLlmAndIdpResource.BACKSTAGE_USERINFO)));
+    }
+
+    @Test
     void wrongAudienceIsRefused() {
-        as(TestTokens.backstage(JANE, List.of(JANE, LLM_USERS), "some-other-service"))
+        as(TestTokens.backstageWithEnt(JANE, List.of(JANE, LLM_USERS), "some-other-service"))
                 .get(BASE + "/users/" + JANE_PATH).then().statusCode(401);
         litellm().verify(0, anyRequestedFor(anyUrl()));
     }

@@ -29,6 +29,7 @@ public final class TestTokens {
     private static final KeyPair BACKSTAGE = ec();
     /** Same key id, different key: what a forger without our private key would produce. */
     private static final KeyPair FORGER = rsa();
+    private static final KeyPair FORGER_EC = ec();
 
     private TestTokens() {
     }
@@ -77,6 +78,61 @@ public final class TestTokens {
                 .expiresAt(Instant.now().plusSeconds(3600))
                 .jws().keyId(BACKSTAGE_KEY_ID).algorithm(SignatureAlgorithm.ES256).header("typ", "vnd.backstage.user")
                 .sign(BACKSTAGE.getPrivate());
+    }
+
+    /**
+     * A user token as current Backstage (auth-backend 0.28 and later) issues it: the Backstage issuer, ES256,
+     * {@code typ: vnd.backstage.user}, audience {@code backstage}, no {@code ent} claim; the ownership refs come
+     * from {@code <issuer>/v1/userinfo}. Lifetime in seconds.
+     */
+    public static String backstageCurrent(String userRef, long lifetimeSeconds) {
+        Instant now = Instant.now();
+        return Jwt.issuer(LiteLlmAndIdpResource.backstageIssuer())
+                .subject(userRef)
+                .audience("backstage")
+                .claim("typ", "vnd.backstage.user")
+                .issuedAt(now)
+                .expiresAt(now.plusSeconds(lifetimeSeconds))
+                .jws().keyId(BACKSTAGE_KEY_ID).algorithm(SignatureAlgorithm.ES256).header("typ", "vnd.backstage.user")
+                .sign(BACKSTAGE.getPrivate());
+    }
+
+    /** A token as older Backstage (or {@code auth.omitIdentityTokenOwnershipClaim: false}) issues it, with {@code ent}. */
+    public static String backstageWithEnt(String userRef, List<String> ent, String audience) {
+        Instant now = Instant.now();
+        return Jwt.issuer(LiteLlmAndIdpResource.backstageIssuer())
+                .subject(userRef)
+                .audience(audience)
+                .claim("typ", "vnd.backstage.user")
+                .claim("ent", ent)
+                .issuedAt(now)
+                .expiresAt(now.plusSeconds(3600))
+                .jws().keyId(BACKSTAGE_KEY_ID).algorithm(SignatureAlgorithm.ES256).header("typ", "vnd.backstage.user")
+                .sign(BACKSTAGE.getPrivate());
+    }
+
+    /** Same as {@link #backstageCurrent} but signed with a key the issuer never published, under its key id. */
+    public static String backstageForged(String userRef) {
+        return Jwt.issuer(LiteLlmAndIdpResource.backstageIssuer())
+                .subject(userRef).audience("backstage")
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(3600))
+                .jws().keyId(BACKSTAGE_KEY_ID).algorithm(SignatureAlgorithm.ES256).header("typ", "vnd.backstage.user")
+                .sign(FORGER_EC.getPrivate());
+    }
+
+    /** A valid RS256 token whose lifetime is {@code seconds}, for expiry tests. */
+    public static String userExpiringIn(String principal, long seconds) {
+        return sign(principal, Set.of("user"), LiteLlmAndIdpResource.issuer(), Instant.now().plusSeconds(seconds),
+                SIGNING);
+    }
+
+    /** Backstage's JWKS: only its ES256 key(s). */
+    static String backstageJwks() {
+        EllipticCurveJsonWebKey ec = new EllipticCurveJsonWebKey((ECPublicKey) BACKSTAGE.getPublic());
+        ec.setKeyId(BACKSTAGE_KEY_ID);
+        ec.setAlgorithm("ES256");
+        ec.setUse("sig");
+        return "{\"keys\":[" + ec.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
     }
 
     static String jwks() {
