@@ -41,10 +41,12 @@ public class LiteLlmClient {
 
     private final LiteLlmApi api;
     private final OrchestratorMetrics metrics;
+    private final RequestDeadline deadline;
 
-    public LiteLlmClient(@RestClient LiteLlmApi api, OrchestratorMetrics metrics) {
+    public LiteLlmClient(@RestClient LiteLlmApi api, OrchestratorMetrics metrics, RequestDeadline deadline) {
         this.api = api;
         this.metrics = metrics;
+        this.deadline = deadline;
     }
 
     /** The user, or empty when LiteLLM does not know it (it answers 200 with {@code user_info: null}, or 404). */
@@ -110,7 +112,8 @@ public class LiteLlmClient {
     }
 
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.onFailure().transform(UpstreamErrors::classify)
+        // each attempt (retries included) within the request's deadline: none starts after it
+        return deadline.bound(call).onFailure().transform(UpstreamErrors::classify)
                 .onFailure().invoke(failure -> metrics.upstreamFailure(UpstreamErrors.kind(failure)));
     }
 
