@@ -42,10 +42,12 @@ public class LiteLlmClient {
 
     private final LiteLlmApi api;
     private final OrchestratorMetrics metrics;
+    private final RequestDeadline deadline;
 
-    public LiteLlmClient(@RestClient LiteLlmApi api, OrchestratorMetrics metrics) {
+    public LiteLlmClient(@RestClient LiteLlmApi api, OrchestratorMetrics metrics, RequestDeadline deadline) {
         this.api = api;
         this.metrics = metrics;
+        this.deadline = deadline;
     }
 
     /**
@@ -149,7 +151,8 @@ public class LiteLlmClient {
     }
 
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.onFailure().transform(UpstreamErrors::classify)
+        // each attempt (retries included) within the request's deadline: none starts after it
+        return deadline.bound(call).onFailure().transform(UpstreamErrors::classify)
                 // a licence refusal is LiteLLM's answer, not its failure
                 .onFailure(failure -> !(failure instanceof UpstreamException.Unlicensed))
                 .invoke(failure -> metrics.upstreamFailure(UpstreamErrors.kind(failure)));

@@ -85,6 +85,9 @@ final class UpstreamErrors {
 
     /** A metric tag for a failure: one of a few fixed words. */
     static String kind(Throwable failure) {
+        if (failure instanceof RequestDeadline.DeadlineExceeded) {
+            return "deadline";
+        }
         if (failure instanceof UpstreamException.Rejected rejected) {
             return rejected.status() == 401 || rejected.status() == 403 ? "master_key_refused" : "rejected";
         }

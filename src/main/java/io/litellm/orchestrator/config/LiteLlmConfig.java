@@ -34,6 +34,13 @@ public interface LiteLlmConfig {
         @WithDefault("5000")
         long timeoutMs();
 
+        /**
+         * Longest a request may take from arrival to answer, retries and multi-call routes included: past it the
+         * caller gets 504 and no new LiteLLM attempt is started.
+         */
+        @WithDefault("6s")
+        java.time.Duration requestDeadline();
+
         /** Retries of a read (or of a write whose connection was refused) after the first try. */
         @WithDefault("2")
         int maxRetries();

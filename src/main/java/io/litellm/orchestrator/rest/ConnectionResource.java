@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/health/connection")
 @Authenticated
+@WithinDeadline
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "operations", description = "Operator diagnostics")
 @SecurityRequirement(name = "bearerAuth")

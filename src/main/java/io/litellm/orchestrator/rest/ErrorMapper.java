@@ -27,6 +27,7 @@ import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorBody;
 import io.litellm.orchestrator.api.ErrorKind;
 import io.litellm.orchestrator.api.Secrets;
+import io.litellm.orchestrator.client.RequestDeadline;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.quarkus.security.AuthenticationFailedException;
@@ -88,6 +89,13 @@ public class ErrorMapper {
             return respond(ErrorKind.BAD_GATEWAY, "The connection to LiteLLM broke before it answered", request);
         }
         return respond(ErrorKind.SERVICE_UNAVAILABLE, "LiteLLM is unreachable", request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> deadline(RequestDeadline.DeadlineExceeded e, HttpServerRequest request) {
+        // counted as an upstream failure (kind=deadline) where the LiteLLM attempt was cut
+        LOG.warnf("Request deadline passed for %s %s", request.method(), Secrets.mask(request.path()));
+        return respond(ErrorKind.GATEWAY_TIMEOUT, e.getMessage(), request);
     }
 
     @ServerExceptionMapper

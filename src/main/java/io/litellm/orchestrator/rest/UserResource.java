@@ -49,6 +49,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/users")
 @Authenticated
+@WithinDeadline
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "users", description = "User management")

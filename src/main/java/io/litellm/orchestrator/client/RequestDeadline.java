@@ -1,0 +1,74 @@
+package io.litellm.orchestrator.client;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One deadline per request ({@code litellm.resilience.request-deadline}): set when the request arrives, kept in
+ * the request's Vert.x context, and honoured in two places: every LiteLLM attempt (a retry or a later call of a
+ * multi-call route is not started once it has passed, and a running one is cut at it) and the route's answer as a
+ * whole (rest/DeadlineBound), so nothing a route does can keep a caller waiting past it.
+ */
+@ApplicationScoped
+public class RequestDeadline {
+
+    private static final String KEY = "litellm-orchestrator.deadline";
+
+    private final Duration deadline;
+
+    public RequestDeadline(LiteLlmConfig config) {
+        this.deadline = config.resilience().requestDeadline();
+    }
+
+    /** Starts the clock of the current request (idempotent: the first call wins). */
+    public void begin() {
+        if (VertxContext.isOnDuplicatedContext() && ContextLocals.get(KEY).isEmpty()) {
+            ContextLocals.put(KEY, System.nanoTime() + deadline.toNanos());
+        }
+    }
+
+    /** The configured deadline, for messages and docs. */
+    public Duration deadline() {
+        return deadline;
+    }
+
+    /**
+     * {@code work}, failing with {@link DeadlineExceeded} at the current request's deadline (or at once, without
+     * subscribing to {@code work}, if it has passed). Outside a request, {@code work} unchanged.
+     */
+    public <T> Uni<T> bound(Uni<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            OptionalLong remaining = remainingNanos();
+            if (remaining.isEmpty()) {
+                return work;
+            }
+            if (remaining.getAsLong() <= 0) {
+                return Uni.createFrom().failure(new DeadlineExceeded(deadline));
+            }
+            return work.ifNoItem().after(Duration.ofNanos(remaining.getAsLong()))
+                    .failWith(() -> new DeadlineExceeded(deadline));
+        });
+    }
+
+    private static OptionalLong remainingNanos() {
+        if (!VertxContext.isOnDuplicatedContext()) {
+            return OptionalLong.empty();
+        }
+        return ContextLocals.<Long> get(KEY).map(at -> OptionalLong.of(at - System.nanoTime()))
+                .orElse(OptionalLong.empty());
+    }
+
+    /** The request's deadline passed before LiteLLM answered: 504. Never retried, never a new attempt. */
+    public static final class DeadlineExceeded extends UpstreamException {
+        public DeadlineExceeded(Duration deadline) {
+            super("LiteLLM did not answer within the request's deadline of " + deadline.toMillis() + " ms", null);
+        }
+    }
+}
