@@ -272,10 +272,10 @@ class WorkshopTest extends ApiTest {
 
         JsonPath answer = put(8);
 
-        assertThat(answer.getInt("created")).isEqualTo(8);
         List<ServeEvent> calls = litellm().getAllServeEvents();
-        assertThat(calls).hasSize(8 * 3 + 1);
         assertThat(maxInFlight(calls)).isEqualTo(2);
+        assertThat(answer.getInt("created")).isEqualTo(8);
+        assertThat(calls).hasSize(8 * 3 + 1);
     }
 
     /** Most calls WireMock was serving at once: each call spans from its arrival until its answer was sent. */
