@@ -25,6 +25,7 @@ import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserResponse;
 import io.litellm.orchestrator.client.LiteLlmDtos.UpdateUserRequest;
+import io.litellm.orchestrator.client.LiteLlmDtos.UserDeleteRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfoResponse;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
@@ -44,6 +45,10 @@ interface LiteLlmApi {
     @POST
     @Path("/user/new")
     Uni<NewUserResponse> newUser(NewUserRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @POST
+    @Path("/user/delete")
+    Uni<JsonNode> deleteUsers(UserDeleteRequest body, @HeaderParam(CHANGED_BY) String changedBy);
 
     @GET
     @Path("/user/info")

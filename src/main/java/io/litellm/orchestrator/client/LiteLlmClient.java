@@ -130,6 +130,18 @@ public class LiteLlmClient {
         return guard(api.deleteKeys(new KeyDeleteRequest(List.of(keyHash)), changedBy)).replaceWithVoid();
     }
 
+    /** Deletes users (LiteLLM also removes their keys). */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<Void> deleteUsers(List<String> userIds, String changedBy) {
+        return guard(api.deleteUsers(new LiteLlmDtos.UserDeleteRequest(userIds), changedBy)).replaceWithVoid();
+    }
+
+    /** Deletes several keys in one call. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<Void> deleteKeys(List<String> keyHashes, String changedBy) {
+        return guard(api.deleteKeys(new KeyDeleteRequest(keyHashes), changedBy)).replaceWithVoid();
+    }
+
     /** LiteLLM's own regeneration (an enterprise feature): new secret, new hash, same row. */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
     public Uni<GenerateKeyResponse> regenerateKey(String keyHash, ObjectNode request, String changedBy) {

@@ -97,4 +97,9 @@ public final class LiteLlmDtos {
     /** {@code KeyRequest} of {@code /key/delete}. */
     public record KeyDeleteRequest(List<String> keys) {
     }
+
+    /** {@code DeleteUserRequest} of {@code /user/delete}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UserDeleteRequest(List<String> userIds) {
+    }
 }

@@ -1,6 +1,7 @@
 package io.litellm.orchestrator.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -31,6 +32,37 @@ public interface OrchestratorConfig {
 
     /** Key regeneration ({@code regenerateUserKey}). */
     Regenerate regenerate();
+
+    /** Workshop provisioning ({@code PUT /workshops/{workshopId}}). */
+    Workshops workshops();
+
+    interface Workshops {
+        /** Most attendees one workshop may have. */
+        @WithDefault("1000")
+        int maxAttendees();
+
+        /** Calls to LiteLLM one workshop call keeps in flight at most. */
+        @WithDefault("16")
+        int maxConcurrency();
+
+        /** Time budget of one workshop call: no attendee is started after it (calls in flight still finish). */
+        @WithDefault("120s")
+        Duration deadline();
+
+        /** Models of a workshop key when the request names none; unset means every model the user may use. */
+        Optional<List<String>> defaultModels();
+
+        /** Budget of a workshop key in USD when the request gives none; unset means no limit. */
+        Optional<Double> defaultMaxBudget();
+
+        /** Lifetime of a workshop key when the request gives none (LiteLLM duration). */
+        @WithDefault("7d")
+        String defaultDuration();
+
+        /** Pages of {@code /key/list} read at most when looking for a workshop's keys (GET, DELETE, prune). */
+        @WithDefault("1000")
+        int scanMaxPages();
+    }
 
     interface Regenerate {
         /** {@code auto}: rotate by create-and-delete when LiteLLM's regeneration is enterprise-only; {@code never}: answer 501. */

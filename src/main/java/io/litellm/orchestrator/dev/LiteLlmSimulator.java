@@ -171,6 +171,7 @@ public final class LiteLlmSimulator {
             case "/user/new" -> new Route("POST", (query, body) -> newUser(body));
             case "/user/info" -> new Route("GET", (query, body) -> userInfo(query.get("user_id")));
             case "/user/update" -> new Route("POST", (query, body) -> updateUser(body));
+            case "/user/delete" -> new Route("POST", (query, body) -> deleteUsers(body));
             case "/key/generate" -> new Route("POST", (query, body) -> generateKey(body));
             case "/key/info" -> new Route("GET", (query, body) -> keyInfo(query.get("key")));
             case "/key/list" -> new Route("GET", this::listKeys);
@@ -391,6 +392,25 @@ public final class LiteLlmSimulator {
         row.put("blocked", blocked);
         row.put("updated_at", Instant.now().toString());
         return Reply.json(200, row.deepCopy());
+    }
+
+    /** Like LiteLLM: the users' keys go with them; an unknown id is a 404 and nothing is deleted. */
+    private Reply deleteUsers(ObjectNode body) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode id : body.path("user_ids")) {
+            if (!users.containsKey(id.asText())) {
+                throw new Rejection(404, "User " + id.asText() + " not found", "not_found", "user_ids");
+            }
+            ids.add(id.asText());
+        }
+        if (ids.isEmpty()) {
+            throw new Rejection(400, "user_ids must be provided", "bad_request_error", "user_ids");
+        }
+        keys.values().removeIf(row -> ids.contains(row.path("user_id").asText(null)));
+        ids.forEach(users::remove);
+        ObjectNode answer = JSON.createObjectNode();
+        ids.forEach(answer.putArray("deleted_users")::add);
+        return Reply.json(200, answer);
     }
 
     private Reply deleteKeys(ObjectNode body) {

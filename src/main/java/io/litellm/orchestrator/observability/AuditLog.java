@@ -47,6 +47,30 @@ public class AuditLog {
         record(operation, caller, targetUser, targetKey, outcome(failure), upstreamStatus(failure));
     }
 
+    /**
+     * The one line of a workshop call: counts only, never a user's key or secret. {@code counts} is already formatted
+     * ({@code requested=25 created=3 …}); {@code failure} is null when the call answered.
+     */
+    public void workshop(String operation, Caller caller, String workshopId, String counts, Throwable failure) {
+        String outcome = outcome(failure);
+        metrics.operation(operation, outcome);
+        String[] fields = { "audit.operation", "audit.caller", "audit.actingAs", "audit.workshop", "audit.counts",
+                "audit.outcome", "audit.upstreamStatus" };
+        String[] values = { operation, caller.principal(), caller.admin() ? "admin" : "other", workshopId, counts,
+                outcome, upstreamStatus(failure) };
+        for (int i = 0; i < fields.length; i++) {
+            MDC.put(fields[i], values[i]);
+        }
+        try {
+            LOG.infof("audit operation=%s caller=%s actingAs=%s workshop=%s %s outcome=%s upstreamStatus=%s",
+                    (Object[]) values);
+        } finally {
+            for (String field : fields) {
+                MDC.remove(field);
+            }
+        }
+    }
+
     void record(String operation, Caller caller, String targetUser, String targetKey, String outcome,
             String upstreamStatus) {
         metrics.operation(operation, outcome);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.litellm.orchestrator.contract.client.ApiClient;
 import io.litellm.orchestrator.contract.client.ApiException;
 import io.litellm.orchestrator.contract.client.api.UsersApi;
+import io.litellm.orchestrator.contract.client.api.WorkshopsApi;
 import io.litellm.orchestrator.contract.client.model.CreateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.CreateUserRequest;
 import io.litellm.orchestrator.contract.client.model.RegenerateUserKeyRequest;
@@ -40,6 +41,9 @@ import io.litellm.orchestrator.contract.client.model.UserAPIKeyAuth;
 import io.litellm.orchestrator.contract.client.model.UserKey;
 import io.litellm.orchestrator.contract.client.model.UserKeyList;
 import io.litellm.orchestrator.support.KeyFixtures;
+import io.litellm.orchestrator.contract.client.model.WorkshopRequest;
+import io.litellm.orchestrator.contract.client.model.WorkshopResult;
+import io.litellm.orchestrator.contract.client.model.WorkshopView;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.RotationClaimStubs;
 import io.litellm.orchestrator.support.TestTokens;
@@ -150,6 +154,59 @@ class GeneratedClientIT {
         Error error = decode(e);
         assertEquals("NotFoundError", error.getName());
         assertEquals(404, error.getResponse().getStatusCode());
+    }
+
+    @Test
+    void provisionAWorkshopTwiceReadItAndDeleteIt() throws ApiException {
+        ApiClient admin = apiClient(TestTokens.admin("root"));
+        WorkshopsApi workshops = new WorkshopsApi(admin);
+        String user = "participant1@workshop.example.com";
+        String keyId = hash("ws-client");
+        String row = """
+                {"token":"%s","key_alias":"gen-ws-%s","user_id":"%s","spend":0.25,"max_budget":5.0,
+                 "expires":"2026-12-10T00:00:00Z","metadata":{"workshop":"gen-ws"}}""".formatted(keyId, user, user);
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson(
+                "{\"keys\":[],\"total_count\":0,\"current_page\":1,\"total_pages\":0}")));
+        userCreated(user);
+        keyGenerated(user, SECRET, keyId);
+        WorkshopRequest request = new WorkshopRequest().attendees(1).userPrefix("participant")
+                .userDomain("workshop.example.com").models(List.of("gpt-4o")).maxBudget(5.0).duration("7d");
+
+        WorkshopResult first = workshops.provisionWorkshop("gen-ws", request, null);
+        assertEquals(1, first.getCreated());
+        assertEquals(SECRET, first.getAttendees().get(0).getKeySecret());
+        assertEquals(keyId, first.getAttendees().get(0).getKeyId());
+
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).withQueryParam("user_id", equalTo(user)).atPriority(1)
+                .willReturn(okJson("{\"keys\":[" + row + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
+        WorkshopResult again = workshops.provisionWorkshop("gen-ws", request, false);
+        assertEquals(0, again.getCreated());
+        assertEquals(1, again.getExisting());
+        assertEquals(null, again.getAttendees().get(0).getKeySecret());
+
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).withQueryParam("user_id",
+                com.github.tomakehurst.wiremock.client.WireMock.absent()).atPriority(1)
+                .willReturn(okJson("{\"keys\":[" + row + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
+        WorkshopView view = workshops.getWorkshop("gen-ws");
+        assertEquals(user, view.getAttendees().get(0).getUserId());
+        assertEquals(0.25, view.getAttendees().get(0).getSpend());
+        assertEquals("2026-12-10T00:00:00Z", view.getAttendees().get(0).getExpires());
+
+        keyDeleted();
+        workshops.deleteWorkshop("gen-ws", null);
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + keyId + "\"]}")));
+
+        ApiException refused = assertThrows(ApiException.class,
+                () -> new WorkshopsApi(apiClient(TestTokens.user("bob"))).getWorkshop("gen-ws"));
+        assertEquals(403, refused.getCode());
+    }
+
+    private ApiClient apiClient(String token) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(base.toString());
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
+        return client;
     }
 
     private UsersApi client(String token) {

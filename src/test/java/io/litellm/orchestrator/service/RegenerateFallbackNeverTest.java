@@ -147,6 +147,11 @@ class RegenerateFallbackNeverTest extends ApiTest {
             public Regenerate regenerate() {
                 return regenerate;
             }
+
+            @Override
+            public Workshops workshops() {
+                return base.workshops();
+            }
         };
     }
 }

@@ -1,0 +1,65 @@
+package io.litellm.orchestrator.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.litellm.orchestrator.support.ApiTest;
+import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/** One deadline for the whole workshop call: attendees not started in time are listed, nothing started is lost. */
+@QuarkusTest
+@TestProfile(WorkshopDeadlineTest.ShortDeadline.class)
+@WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class WorkshopDeadlineTest extends ApiTest {
+
+    public static class ShortDeadline implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("orchestrator.workshops.deadline", "400ms", "orchestrator.workshops.max-concurrency", "2");
+        }
+    }
+
+    @Test
+    void attendeesNotStartedBeforeTheDeadlineAreListedForARerun() {
+        // each call takes 200 ms: the first two attendees take 600 ms, past the 400 ms deadline
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson(WorkshopTest.page(List.of()))
+                .withFixedDelay(200)));
+        litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("{\"user_id\":\"x\"}").withFixedDelay(200)));
+        IntStream.rangeClosed(1, 6).forEach(i -> litellm().stubFor(post(urlPathEqualTo("/key/generate"))
+                .withRequestBody(matchingJsonPath("$.key_alias", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                        WorkshopTest.alias(i))))
+                .willReturn(okJson("{\"key\":\"%s\",\"token\":\"%s\"}".formatted(WorkshopTest.secret(i),
+                        WorkshopTest.keyHash(i))).withFixedDelay(200))));
+
+        JsonPath answer = as(TestTokens.admin("root")).body("""
+                {"attendees": 6, "userPrefix": "participant", "userDomain": "workshop.example.com"}""")
+                .put(BASE + "/workshops/llm-intro").then().statusCode(200).extract().jsonPath();
+
+        assertThat(answer.getInt("created")).isEqualTo(2);
+        assertThat(answer.getInt("failed")).isEqualTo(4);
+        assertThat(answer.getList("attendees.keySecret")).containsExactly(WorkshopTest.secret(1),
+                WorkshopTest.secret(2), null, null, null, null);
+        assertThat(answer.getList("attendees.error", String.class).subList(2, 6))
+                .allSatisfy(error -> assertThat(error).startsWith("not started: the deadline"));
+        litellm().verify(2, postRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+}
