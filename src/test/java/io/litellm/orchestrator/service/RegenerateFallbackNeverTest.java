@@ -124,6 +124,21 @@ class RegenerateFallbackNeverTest extends ApiTest {
             public Regenerate regenerate() {
                 return regenerate;
             }
+
+            @Override
+            public boolean autoCreateTeams() {
+                return base.autoCreateTeams();
+            }
+
+            @Override
+            public java.util.Optional<String> groupRolePattern() {
+                return base.groupRolePattern();
+            }
+
+            @Override
+            public TeamDefaults teamDefaults() {
+                return base.teamDefaults();
+            }
         };
     }
 }
