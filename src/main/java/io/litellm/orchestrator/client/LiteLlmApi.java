@@ -112,4 +112,20 @@ interface LiteLlmApi {
     static RuntimeException toException(Response response) {
         return UpstreamErrors.fromResponse(response);
     }
+    @POST
+    @Path("/team/new")
+    Uni<JsonNode> newTeam(LiteLlmDtos.NewTeamRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/team/info")
+    Uni<LiteLlmDtos.TeamInfoResponse> teamInfo(@QueryParam("team_id") String teamId);
+
+    @POST
+    @Path("/team/update")
+    Uni<JsonNode> updateTeam(LiteLlmDtos.UpdateTeamRequest body, @HeaderParam(CHANGED_BY) String changedBy);
+
+    @GET
+    @Path("/key/list")
+    Uni<KeyListResponse> listTeamKeys(@QueryParam("team_id") String teamId, @QueryParam("page") int page,
+            @QueryParam("size") int size, @QueryParam("return_full_object") boolean returnFullObject);
 }

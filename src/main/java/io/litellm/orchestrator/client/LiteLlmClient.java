@@ -173,4 +173,31 @@ public class LiteLlmClient {
     private static boolean isNotFound(Throwable failure) {
         return failure instanceof UpstreamException.Rejected rejected && rejected.status() == 404;
     }
+    /** The team, or empty when LiteLLM does not know it (it answers 404 "Team not found"). */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = { UpstreamException.Failed.class,
+            UpstreamException.Unreachable.class, UpstreamException.Interrupted.class,
+            TimeoutException.class }, abortOn = UpstreamException.Rejected.class)
+    public Uni<Optional<LiteLlmDtos.TeamInfo>> findTeam(String teamId) {
+        return guard(api.teamInfo(teamId))
+                .map(response -> Optional.ofNullable(response.teamInfo()))
+                .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<Void> createTeam(LiteLlmDtos.NewTeamRequest request, String changedBy) {
+        return guard(api.newTeam(request, changedBy)).replaceWithVoid();
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
+    public Uni<Void> updateTeam(LiteLlmDtos.UpdateTeamRequest request, String changedBy) {
+        return guard(api.updateTeam(request, changedBy)).replaceWithVoid();
+    }
+
+    /** One page (1-based) of a team's keys as full rows. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = { UpstreamException.Failed.class,
+            UpstreamException.Unreachable.class, UpstreamException.Interrupted.class,
+            TimeoutException.class }, abortOn = UpstreamException.Rejected.class)
+    public Uni<KeyListResponse> listTeamKeys(String teamId, int page, int size) {
+        return guard(api.listTeamKeys(teamId, page, size, true));
+    }
 }

@@ -102,4 +102,30 @@ public final class LiteLlmDtos {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record UserDeleteRequest(List<String> userIds) {
     }
+
+    /** {@code NewTeamRequest}, the fields we send. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NewTeamRequest(String teamId, String teamAlias, Double maxBudget, String budgetDuration,
+            List<String> models, Map<String, Object> metadata) {
+    }
+
+    /** {@code UpdateTeamRequest}, the fields we send (LiteLLM sets every field it receives). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UpdateTeamRequest(String teamId, Double maxBudget, String budgetDuration, List<String> models) {
+    }
+
+    /** {@code TeamInfoResponseObject}: {@code team_info} is the team row; unknown teams are a 404. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TeamInfoResponse(String teamId, TeamInfo teamInfo) {
+    }
+
+    /** A {@code LiteLLM_TeamTable} row, the part we read. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TeamInfo(String teamId, String teamAlias, Double maxBudget, String budgetDuration, Double spend,
+            List<String> models, Boolean blocked, String createdAt) {
+    }
 }

@@ -108,4 +108,27 @@ public interface OrchestratorConfig {
         /** Budget reset period of a new user (LiteLLM duration such as {@code 30d}); unset means never. */
         Optional<String> budgetDuration();
     }
+    /** Create a group's LiteLLM team, with {@code team-defaults}, the first time one of its members uses it. */
+    @WithDefault("true")
+    boolean autoCreateTeams();
+
+    /**
+     * Regular expression a caller's role must match to count as a group they may manage (and to be listed by
+     * {@code GET /me}); unset means every role. Example: {@code group:.*}.
+     */
+    Optional<String> groupRolePattern();
+
+    /** Defaults applied to teams created for groups through this service. */
+    TeamDefaults teamDefaults();
+
+    interface TeamDefaults {
+        /** Budget given to a new team, in USD; unset means no budget limit. */
+        Optional<Double> maxBudget();
+
+        /** Budget reset period of a new team (LiteLLM duration such as {@code 30d}); unset means never. */
+        Optional<String> budgetDuration();
+
+        /** Models a new team may use; unset means every model. */
+        Optional<java.util.List<String>> models();
+    }
 }

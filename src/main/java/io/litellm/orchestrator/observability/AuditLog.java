@@ -73,8 +73,28 @@ public class AuditLog {
 
     void record(String operation, Caller caller, String targetUser, String targetKey, String outcome,
             String upstreamStatus) {
+        record(operation, caller, caller.actingAs(targetUser), targetUser, targetKey, outcome, upstreamStatus);
+    }
+
+    /**
+     * Audits a mutation of a group's team: {@code targetUser} holds the group ref and {@code actingAs} says
+     * {@code member} or {@code admin}.
+     */
+    public <T> Uni<T> auditedAs(String operation, Caller caller, String actingAs, String group, String targetKey,
+            Function<T, String> keyOf, Uni<T> mutation) {
+        return mutation.onItemOrFailure().invoke((item, failure) -> {
+            String key = targetKey;
+            if (failure == null && keyOf != null && item != null) {
+                key = keyOf.apply(item);
+            }
+            record(operation, caller, actingAs, group, key, outcome(failure), upstreamStatus(failure));
+        });
+    }
+
+    void record(String operation, Caller caller, String actingAs, String targetUser, String targetKey,
+            String outcome, String upstreamStatus) {
         metrics.operation(operation, outcome);
-        String[] values = { operation, caller.principal(), caller.actingAs(targetUser), targetUser,
+        String[] values = { operation, caller.principal(), actingAs, targetUser,
                 targetKey == null ? "-" : targetKey, outcome, upstreamStatus };
         // a path parameter (targetUser, targetKey) may hold a decoded CR/LF: one mutation, one line
         for (int i = 0; i < values.length; i++) {

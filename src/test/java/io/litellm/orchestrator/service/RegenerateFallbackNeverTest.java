@@ -152,6 +152,21 @@ class RegenerateFallbackNeverTest extends ApiTest {
             public Workshops workshops() {
                 return base.workshops();
             }
+
+            @Override
+            public boolean autoCreateTeams() {
+                return base.autoCreateTeams();
+            }
+
+            @Override
+            public java.util.Optional<String> groupRolePattern() {
+                return base.groupRolePattern();
+            }
+
+            @Override
+            public TeamDefaults teamDefaults() {
+                return base.teamDefaults();
+            }
         };
     }
 }

@@ -161,4 +161,46 @@ public final class LiteLlmStubs {
                         .withBody("{\"error\":{\"message\":\"Internal Server Error\",\"type\":\"internal_server_error\","
                                 + "\"param\":null,\"code\":\"500\"}}")));
     }
+    /** {@code /team/info} of a team (v1.80's {@code TeamInfoResponseObject}); {@code models} is a JSON array. */
+    public static void teamExists(String teamId, String alias, Double maxBudget, String models) {
+        litellm().stubFor(get(urlPathEqualTo("/team/info")).withQueryParam("team_id", equalTo(teamId))
+                .willReturn(okJson("""
+                        {"team_id":"%1$s","team_info":{"team_alias":"%2$s","team_id":"%1$s","organization_id":null,
+                         "admins":[],"members":[],"members_with_roles":[{"user_id":"default_user_id","user_email":null,
+                         "role":"admin"}],"metadata":{"groupRef":"%2$s"},"tpm_limit":null,"rpm_limit":null,
+                         "max_budget":%3$s,"budget_duration":"30d","models":%4$s,"blocked":false,"spend":3.5,
+                         "max_parallel_requests":null,"budget_reset_at":"2026-12-01T00:00:00Z","model_id":null,
+                         "litellm_model_table":null,"created_at":"2026-11-01T10:00:00Z"},
+                         "keys":[],"team_memberships":[]}
+                        """.formatted(teamId, alias, maxBudget, models == null ? "[]" : models))));
+    }
+
+    /** LiteLLM's answer for an unknown team: 404, the detail wrapped by its ProxyException. */
+    public static void teamUnknown(String teamId) {
+        litellm().stubFor(get(urlPathEqualTo("/team/info")).withQueryParam("team_id", equalTo(teamId))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
+                        {"error":{"message":"{'message': 'Team not found, passed team id: %s.'}","type":"auth_error",
+                         "param":"None","code":"404"}}
+                        """.formatted(teamId))));
+    }
+
+    /** {@code /team/new} answers the created {@code LiteLLM_TeamTable} row. */
+    public static void teamCreated(String teamId, String alias) {
+        litellm().stubFor(post(urlPathEqualTo("/team/new")).willReturn(okJson("""
+                {"team_alias":"%2$s","team_id":"%1$s","organization_id":null,"admins":[],"members":[],
+                 "members_with_roles":[{"user_id":"default_user_id","user_email":null,"role":"admin"}],
+                 "metadata":{"groupRef":"%2$s"},"tpm_limit":null,"rpm_limit":null,"max_budget":null,
+                 "budget_duration":null,"models":[],"blocked":false,"spend":0.0,"max_parallel_requests":null,
+                 "budget_reset_at":null,"model_id":null,"litellm_model_table":null,"created_at":"2026-11-23T10:00:00Z"}
+                """.formatted(teamId, alias))));
+    }
+
+    /** A key row of a team: {@code user_id} null, created by {@code creator}. */
+    public static String teamRow(String hash, String teamId, String creator) {
+        return """
+                {"token":"%1$s","key_name":"sk-...wxyz","key_alias":"ci-%2$s","spend":0.25,"max_budget":null,
+                 "expires":null,"models":[],"user_id":null,"team_id":"%3$s","created_at":"2026-11-02T09:00:00Z",
+                 "blocked":null,"metadata":{"createdBy":"%4$s"}}
+                """.formatted(hash, hash.substring(0, 6), teamId, creator);
+    }
 }

@@ -1,0 +1,170 @@
+package io.litellm.orchestrator.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.api.CreateUserKeyRequest;
+import io.litellm.orchestrator.api.Group;
+import io.litellm.orchestrator.api.GroupKey;
+import io.litellm.orchestrator.api.GroupKeyList;
+import io.litellm.orchestrator.api.UpdateGroupRequest;
+import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.observability.AuditLog;
+import io.litellm.orchestrator.security.AccessControl;
+import io.litellm.orchestrator.security.Caller;
+import io.litellm.orchestrator.security.GroupAccess;
+import io.litellm.orchestrator.service.TeamService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Group-owned keys, backed by LiteLLM teams. Each route decides member/admin first, then checks that a key
+ * belongs to the group's team, then calls LiteLLM.
+ */
+@Path("/groups/{groupRef}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "groups", description = "Group (team) keys")
+@SecurityRequirement(name = "bearerAuth")
+@APIResponse(responseCode = "400", ref = "BadRequest")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "403", ref = "Forbidden")
+@APIResponse(responseCode = "500", ref = "InternalError")
+@APIResponse(responseCode = "502", ref = "BadGateway")
+@APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+@APIResponse(responseCode = "504", ref = "GatewayTimeout")
+public class GroupResource {
+
+    static final String GROUP_REF_DOC = "The group: a Backstage group ref or an identity-provider group name, percent-encoded in the path";
+    static final String GROUP_REF_EXAMPLE = "group:default/platform";
+
+    private final AccessControl access;
+    private final GroupAccess groups;
+    private final TeamService teams;
+    private final AuditLog audit;
+
+    public GroupResource(AccessControl access, GroupAccess groups, TeamService teams, AuditLog audit) {
+        this.access = access;
+        this.groups = groups;
+        this.teams = teams;
+        this.audit = audit;
+    }
+
+    @GET
+    @Operation(operationId = "getGroup", summary = "A group's team: budget, spend, models (member or admin)")
+    @APIResponse(responseCode = "200", description = "The group",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Group.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<Group> getGroup(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef) {
+        return teams.getGroup(groups.requireMemberOrAdmin(groupRef), groupRef);
+    }
+
+    @PATCH
+    @Operation(operationId = "updateGroup", summary = "Change a group's team budget or models (admin only)")
+    @APIResponse(responseCode = "200", description = "The group as changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Group.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<Group> updateGroup(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @NotNull(message = "a JSON body is required") @Valid UpdateGroupRequest request) {
+        return audited("updateGroup", groupRef, null,
+                Uni.createFrom().deferred(() -> teams.updateGroup(groups.requireAdmin(groupRef), groupRef, request)));
+    }
+
+    @POST
+    @Path("/keys")
+    @Operation(operationId = "createGroupKey", summary = "Create a key owned by the group's team; its secret is shown only here",
+            description = "Every field is optional, and so is the body. The key has no user: it outlives whoever created it (metadata.createdBy names them).")
+    @APIResponse(responseCode = "201", description = "Group key created; keySecret is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupKey.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<RestResponse<GroupKey>> createGroupKey(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @RequestBody(required = false) @Valid CreateUserKeyRequest request) {
+        CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
+        return audited("createGroupKey", groupRef, GroupKey::keyId,
+                Uni.createFrom().deferred(() -> teams.createKey(groups.requireMemberOrAdmin(groupRef), groupRef, body)))
+                .map(key -> RestResponse.status(Status.CREATED, key));
+    }
+
+    @GET
+    @Path("/keys")
+    @Operation(operationId = "getGroupKeys", summary = "List the group's keys (no secrets)")
+    @APIResponse(responseCode = "200", description = "Group keys",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupKeyList.class)))
+    public Uni<GroupKeyList> getGroupKeys(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef) {
+        groups.requireMemberOrAdmin(groupRef);
+        return teams.listKeys(groupRef);
+    }
+
+    @PATCH
+    @Path("/keys/{keyId}")
+    @Operation(operationId = "updateGroupKey", summary = "Change one of the group's keys; answers its row (no secret)")
+    @APIResponse(responseCode = "200", description = "The key's row as changed (LiteLLM's snake_case row, no secret)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UserAPIKeyAuth")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<ObjectNode> updateGroupKey(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId,
+            @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
+        return audited("updateGroupKey", groupRef, keyId, null,
+                Uni.createFrom().deferred(() -> teams.updateKey(groups.requireMemberOrAdmin(groupRef), groupRef, keyId,
+                        request)));
+    }
+
+    @DELETE
+    @Path("/keys/{keyId}")
+    @Operation(operationId = "deleteGroupKey", summary = "Delete one of the group's keys")
+    @APIResponse(responseCode = "204", description = "Group key deleted")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<RestResponse<Void>> deleteGroupKey(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId) {
+        return audited("deleteGroupKey", groupRef, keyId, null,
+                Uni.createFrom().deferred(() -> teams.deleteKey(groups.requireMemberOrAdmin(groupRef), groupRef, keyId)))
+                .map(done -> RestResponse.noContent());
+    }
+
+    private <T> Uni<T> audited(String operation, String groupRef, java.util.function.Function<T, String> keyOf,
+            Uni<T> mutation) {
+        return audited(operation, groupRef, null, keyOf, mutation);
+    }
+
+    /** Audits as member (the group is among the caller's roles), admin, or other (refused). */
+    private <T> Uni<T> audited(String operation, String groupRef, String keyId,
+            java.util.function.Function<T, String> keyOf, Uni<T> mutation) {
+        Caller caller = access.caller();
+        String actingAs = groups.isMember(groupRef) ? "member" : caller.admin() ? "admin" : "other";
+        return audit.auditedAs(operation, caller, actingAs, groupRef, keyId, keyOf, mutation);
+    }
+}

@@ -1,0 +1,48 @@
+package io.litellm.orchestrator.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.litellm.orchestrator.api.Me;
+import io.litellm.orchestrator.security.AccessControl;
+import io.litellm.orchestrator.security.Caller;
+import io.litellm.orchestrator.security.GroupAccess;
+import io.quarkus.security.Authenticated;
+
+/** Who the caller is: enough for a frontend to decide what to draw. Never calls LiteLLM. */
+@Path("/me")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "me", description = "The caller")
+@SecurityRequirement(name = "bearerAuth")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "403", ref = "Forbidden")
+@APIResponse(responseCode = "500", ref = "InternalError")
+public class MeResource {
+
+    private final AccessControl access;
+    private final GroupAccess groups;
+
+    public MeResource(AccessControl access, GroupAccess groups) {
+        this.access = access;
+        this.groups = groups;
+    }
+
+    @GET
+    @Operation(operationId = "getMe", summary = "The caller's id, whether they are an admin, and the groups they may manage")
+    @APIResponse(responseCode = "200", description = "The caller",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Me.class)))
+    public Me me() {
+        Caller caller = access.caller();
+        return new Me(caller.principal(), caller.admin(), groups.groups());
+    }
+}
