@@ -80,6 +80,8 @@ public final class LiteLlmSimulator {
     private final java.time.Clock clock;
     /** Old token hash to the instant it stops working, after a regeneration with a grace period. */
     private final Map<String, Instant> deprecated = new LinkedHashMap<>();
+    /** Team rows by team id. */
+    private final Map<String, ObjectNode> teams = new LinkedHashMap<>();
 
     /**
      * @param masterKey the bearer token every management call must carry
@@ -179,6 +181,9 @@ public final class LiteLlmSimulator {
             case "/key/delete" -> new Route("POST", (query, body) -> deleteKeys(body));
             case "/key/block" -> new Route("POST", (query, body) -> setBlocked(body, true));
             case "/key/unblock" -> new Route("POST", (query, body) -> setBlocked(body, false));
+            case "/team/new" -> new Route("POST", (query, body) -> newTeam(body));
+            case "/team/info" -> new Route("GET", (query, body) -> teamInfo(query.get("team_id")));
+            case "/team/update" -> new Route("POST", (query, body) -> updateTeam(body));
             default -> null;
         };
     }
@@ -299,7 +304,7 @@ public final class LiteLlmSimulator {
         row.putNull("expires");
         row.set("models", JSON.createArrayNode());
         row.set("user_id", body.path("user_id").isTextual() ? body.get("user_id") : null);
-        row.putNull("team_id");
+        row.set("team_id", body.path("team_id").isTextual() ? body.get("team_id") : null);
         row.set("metadata", JSON.createObjectNode());
         row.putNull("tpm_limit");
         row.putNull("rpm_limit");
@@ -326,11 +331,13 @@ public final class LiteLlmSimulator {
             throw new Rejection(422, "page must be >= 1 and size between 1 and 100", "bad_request_error", "page");
         }
         String userId = query.get("user_id");
+        String teamId = query.get("team_id");
         String alias = query.get("key_alias");
         boolean full = Boolean.parseBoolean(query.getOrDefault("return_full_object", "false"));
         List<ObjectNode> matching = new ArrayList<>();
         for (ObjectNode row : keys.values()) {
             if ((userId == null || userId.equals(row.path("user_id").asText(null)))
+                    && (teamId == null || teamId.equals(row.path("team_id").asText(null)))
                     && (alias == null || alias.equals(row.path("key_alias").asText(null)))) {
                 matching.add(row);
             }
@@ -659,5 +666,81 @@ public final class LiteLlmSimulator {
     /** How many keys exist, for tests and the startup log. */
     public synchronized int keyCount() {
         return keys.size();
+    }
+    // --- teams ------------------------------------------------------------------------------------------
+
+    private Reply newTeam(ObjectNode body) {
+        String teamId = text(body, "team_id");
+        if (teamId == null) {
+            teamId = UUID.randomUUID().toString();
+        }
+        if (teams.containsKey(teamId)) {
+            // LiteLLM: HTTPException(400, {"error": "Team id = … already exists. Please use a different team id."})
+            throw new Rejection(400, "{'error': 'Team id = " + teamId
+                    + " already exists. Please use a different team id.'}", "bad_request_error", "None");
+        }
+        checkDuration(body, "budget_duration");
+        checkNonNegative(body, "max_budget");
+        ObjectNode team = JSON.createObjectNode();
+        team.set("team_alias", body.path("team_alias").isTextual() ? body.get("team_alias") : null);
+        team.put("team_id", teamId);
+        team.putNull("organization_id");
+        team.putArray("admins");
+        team.putArray("members");
+        // the master key's caller becomes the team's admin member, as in LiteLLM
+        team.putArray("members_with_roles").addObject().put("user_id", "default_user_id").putNull("user_email")
+                .put("role", "admin");
+        team.set("metadata", body.path("metadata").isObject() ? body.get("metadata") : JSON.createObjectNode());
+        team.putNull("tpm_limit");
+        team.putNull("rpm_limit");
+        team.set("max_budget", body.path("max_budget").isNumber() ? body.get("max_budget") : null);
+        team.set("budget_duration", body.path("budget_duration").isTextual() ? body.get("budget_duration") : null);
+        team.set("models", body.path("models").isArray() ? body.get("models") : JSON.createArrayNode());
+        team.put("blocked", false);
+        team.put("spend", 0.0);
+        team.putNull("max_parallel_requests");
+        team.put("created_at", Instant.now().toString());
+        team.put("updated_at", Instant.now().toString());
+        teams.put(teamId, team);
+        return Reply.json(200, team.deepCopy());
+    }
+
+    private Reply teamInfo(String teamId) {
+        ObjectNode team = teamId == null ? null : teams.get(teamId);
+        if (team == null) {
+            // LiteLLM answers an unknown team with 404 (unlike an unknown user), its detail wrapped as a string
+            throw new Rejection(404, "{'message': 'Team not found, passed team id: " + teamId + ".'}", "auth_error",
+                    "None");
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("team_id", teamId);
+        answer.set("team_info", team.deepCopy());
+        ArrayNode rows = answer.putArray("keys");
+        keys.values().stream().filter(row -> teamId.equals(row.path("team_id").asText(null)))
+                .forEach(row -> rows.add(row.deepCopy()));
+        answer.putArray("team_memberships");
+        return Reply.json(200, answer);
+    }
+
+    private Reply updateTeam(ObjectNode body) {
+        String teamId = text(body, "team_id");
+        if (teamId == null) {
+            throw new Rejection(400, "{'error': 'No team id passed in'}", "bad_request_error", "None");
+        }
+        ObjectNode team = teams.get(teamId);
+        if (team == null) {
+            throw new Rejection(404, "{'error': 'Team not found, passed team_id=" + teamId + "'}", "not_found",
+                    "None");
+        }
+        checkDuration(body, "budget_duration");
+        checkNonNegative(body, "max_budget");
+        for (String field : List.of("team_alias", "max_budget", "budget_duration", "models", "metadata", "blocked",
+                "tpm_limit", "rpm_limit")) {
+            if (body.has(field)) {
+                team.set(field, body.get(field));
+            }
+        }
+        team.put("updated_at", Instant.now().toString());
+        return Reply.json(200, JSON.createObjectNode().put("team_id", teamId).set("data", team.deepCopy()));
     }
 }

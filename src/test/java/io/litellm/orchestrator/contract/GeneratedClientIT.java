@@ -23,12 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URL;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.litellm.orchestrator.contract.client.ApiClient;
 import io.litellm.orchestrator.contract.client.ApiException;
+import io.litellm.orchestrator.contract.client.api.GroupsApi;
+import io.litellm.orchestrator.contract.client.api.MeApi;
 import io.litellm.orchestrator.contract.client.api.UsersApi;
 import io.litellm.orchestrator.contract.client.api.WorkshopsApi;
 import io.litellm.orchestrator.contract.client.model.CreateUserKeyRequest;
@@ -36,6 +39,11 @@ import io.litellm.orchestrator.contract.client.model.CreateUserRequest;
 import io.litellm.orchestrator.contract.client.model.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.UpdateUserKeyRequest;
 import io.litellm.orchestrator.contract.client.model.Error;
+import io.litellm.orchestrator.contract.client.model.Group;
+import io.litellm.orchestrator.contract.client.model.GroupKey;
+import io.litellm.orchestrator.contract.client.model.GroupKeyList;
+import io.litellm.orchestrator.contract.client.model.Me;
+import io.litellm.orchestrator.contract.client.model.UpdateGroupRequest;
 import io.litellm.orchestrator.contract.client.model.User;
 import io.litellm.orchestrator.contract.client.model.UserAPIKeyAuth;
 import io.litellm.orchestrator.contract.client.model.UserKey;
@@ -218,5 +226,70 @@ class GeneratedClientIT {
 
     private static Error decode(ApiException e) throws Exception {
         return ApiClient.createDefaultObjectMapper().readValue(e.getResponseBody(), Error.class);
+    }
+    @Test
+    void meThenGroupReadKeyCreateListUpdateDeleteAndAdminUpdate() throws ApiException {
+        String platform = "group:default/platform";
+        // grp- and the first 40 hex digits of SHA-256 of the ref (see README, "Group keys")
+        String team = "grp-541d073f100995a6591fd00a4478b2e5099fc307";
+        String token = TestTokens.withRoles(JANE, Set.of("user", platform));
+        ApiClient client = apiClient(token);
+
+        Me me = new MeApi(client).getMe();
+        assertEquals(JANE, me.getUserId());
+        assertEquals(false, me.getAdmin());
+        assertEquals(List.of(platform, "user"), me.getGroups());
+
+        GroupsApi jane = new GroupsApi(client);
+        io.litellm.orchestrator.support.LiteLlmStubs.teamExists(team, platform, 20.0, "[\"gpt-4o\"]");
+        Group group = jane.getGroup(platform);
+        assertEquals(platform, group.getGroupRef());
+        assertEquals(team, group.getTeamId());
+        assertEquals(20.0, group.getMaxBudget());
+        assertEquals(List.of("gpt-4o"), group.getModels());
+
+        String keyId = hash("platform-client");
+        keyGenerated("null", SECRET, keyId);
+        GroupKey key = jane.createGroupKey(platform, new CreateUserKeyRequest().keyAlias("ci"));
+        assertEquals(platform, key.getGroupRef());
+        assertEquals(keyId, key.getKeyId());
+        assertEquals(SECRET, key.getKeySecret());
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate")).withRequestBody(equalToJson(
+                "{\"team_id\":\"" + team + "\",\"key_alias\":\"ci\",\"metadata\":{\"createdBy\":\"" + JANE + "\"}}")));
+
+        String teamRow = io.litellm.orchestrator.support.LiteLlmStubs.teamRow(keyId, team, JANE);
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson("{\"keys\":[" + teamRow
+                + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
+        GroupKeyList list = jane.getGroupKeys(platform);
+        assertEquals(1, list.getKeys().size());
+        assertEquals(keyId, list.getKeys().get(0).getToken());
+
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(keyId))
+                .willReturn(okJson("{\"key\":\"" + keyId + "\",\"info\":" + teamRow + "}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + keyId + "\"}")));
+        UserAPIKeyAuth updated = jane.updateGroupKey(platform, keyId, new UpdateUserKeyRequest().rpmLimit(60L));
+        assertEquals(keyId, updated.getToken());
+
+        keyDeleted();
+        jane.deleteGroupKey(platform, keyId);
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + keyId + "\"]}")));
+
+        ApiException refused = assertThrows(ApiException.class,
+                () -> jane.updateGroup(platform, new UpdateGroupRequest().maxBudget(100.0)));
+        assertEquals(403, refused.getCode());
+        litellm().stubFor(post(urlPathEqualTo("/team/update")).willReturn(okJson("{\"team_id\":\"" + team + "\"}")));
+        Group changed = new GroupsApi(apiClient(TestTokens.admin("root"))).updateGroup(platform,
+                new UpdateGroupRequest().maxBudget(100.0));
+        assertEquals(platform, changed.getGroupRef());
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/team/update"))
+                .withRequestBody(equalToJson("{\"team_id\":\"" + team + "\",\"max_budget\":100.0}")));
+    }
+
+    private ApiClient apiClient(String token) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(base.toString());
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
+        return client;
     }
 }

@@ -256,7 +256,7 @@ class LiteLlmSimulatorTest {
 
     @Test
     void unknownPathsAndMethodsAnswerLikeFastApi() {
-        assertEquals(404, get("/team/new", Map.of()).status());
+        assertEquals(404, get("/organization/new", Map.of()).status());
         assertEquals(405, litellm.handle("GET", "/key/generate", Map.of(), "Bearer " + MASTER, null).status());
         assertLiteLlmError(post(litellm, "/key/generate", "{not json"), 400, "body", "Invalid JSON");
     }
