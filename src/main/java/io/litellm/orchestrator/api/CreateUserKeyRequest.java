@@ -18,7 +18,7 @@ public record CreateUserKeyRequest(
         @PositiveOrZero Double maxBudget,
         @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) String budgetDuration,
         @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) @Schema(description = "Key lifetime; unset means it never expires") String duration,
-        Map<String, Object> metadata) {
+        @Schema(description = "Free-form; LiteLLM's control keys (guardrails, tags, model_rpm_limit, …) only an admin may set") Map<String, Object> metadata) {
 
     public static final CreateUserKeyRequest EMPTY = new CreateUserKeyRequest(null, null, null, null, null, null);
 }

@@ -122,11 +122,8 @@ public class KeyService {
     }
 
     private Uni<ObjectNode> applyChanges(Caller caller, String keyId, ObjectNode row, UpdateUserKeyRequest changes) {
-        ObjectNode fields = KeyChanges.toUpstream(changes);
+        ObjectNode fields = upstreamChanges(caller, row, changes);
         fields.remove("blocked");
-        if (changes.metadata() != null) {
-            fields.set("metadata", policy.metadataToWrite(caller, row, changes.metadata()));
-        }
         ObjectNode result = row.deepCopy();
         // LiteLLM sets updated_at on every write; the answers below bring the new one when they carry it
         result.remove("updated_at");
@@ -154,6 +151,18 @@ public class KeyService {
                     result.put("token", keyId);
                     return result;
                 });
+    }
+
+    /**
+     * The changes in LiteLLM's field names, with the metadata to write: a non-admin's keeps the key's LiteLLM control
+     * keys (see {@link KeyFieldPolicy#metadataToWrite}). For anything that sends changes of an owned key upstream.
+     */
+    public ObjectNode upstreamChanges(Caller caller, ObjectNode row, UpdateUserKeyRequest changes) {
+        ObjectNode fields = KeyChanges.toUpstream(changes);
+        if (changes.metadata() != null) {
+            fields.set("metadata", policy.metadataToWrite(caller, row, changes.metadata()));
+        }
+        return fields;
     }
 
     /** What LiteLLM reports it stored, over the row we had. */

@@ -70,7 +70,16 @@ public class UserService {
     }
 
     public Uni<User> getUser(Caller caller, String userId) {
-        return requireUser(caller, userId).flatMap(this::withCreatedAt).map(UserService::toUser);
+        return litellm.findUser(userId).flatMap(found -> {
+            if (found.isPresent()) {
+                return Uni.createFrom().item(found.get());
+            }
+            if (config.autoCreateUsers() && caller.isSelf(userId)) {
+                // only a user created just now lacks created_at
+                return autoCreate(caller, userId).flatMap(this::withCreatedAt);
+            }
+            return Uni.createFrom().failure(ApiException.notFound("User " + userId + " not found"));
+        }).map(UserService::toUser);
     }
 
     /**

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,19 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class LiteLlmLinesTest extends ApiTest {
+
+    /**
+     * These tests count LiteLLM calls exactly; a cold first request on a loaded machine can exceed the test profile's
+     * short timeout and be retried, so each route is warmed up first and the record cleared.
+     */
+    @BeforeEach
+    void warmUp() {
+        userExists("warm");
+        keyGenerated("warm", "sk-warm0123456789abcd", hash("warm"));
+        as(TestTokens.user("warm")).get(BASE + "/users/warm");
+        as(TestTokens.user("warm")).body("{}").post(BASE + "/users/warm/keys");
+        litellm().resetAll();
+    }
 
     @ParameterizedTest
     @EnumSource(Line.class)
