@@ -107,6 +107,9 @@ class RegenerateLicenceTest extends ApiTest {
         }
         // every rotation asked LiteLLM (licence-recheck is 0 in tests) and met the enterprise answer
         litellm().verify(12, postRequestedFor(urlPathMatching("/key/[0-9a-f]{64}/regenerate")));
+        // and the breaker stayed closed: an ordinary read still reaches LiteLLM
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/key/list")).willReturn(
+                okJson("{\"keys\":[],\"total_count\":0,\"current_page\":1,\"total_pages\":0}")));
         given().auth().oauth2(TestTokens.admin("alice")).get(BASE + "/users/bob/keys").then().statusCode(200);
     }
 
