@@ -28,12 +28,16 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Benchmark stand-ins, one process: a LiteLLM proxy answering the management API in LiteLLM's shapes (v1.80)
- * after a fixed latency, and an OIDC issuer (discovery + JWKS) whose RS256 tokens it mints with the JDK's crypto.
+ * after a fixed latency, and an OIDC issuer (discovery + JWKS) whose tokens it mints with the JDK's crypto: shaped
+ * like Backstage user tokens ({@code typ: vnd.backstage.user}, {@code aud: backstage}, {@code sub} an entity ref,
+ * {@code ent} the ownership refs, which the bench maps to roles), signed ES256 as Backstage does ({@code TOKEN_ALG},
+ * default ES256; RS256 as an option).
  *
  * <p>Runs as a single-file program on the app's own Vert.x:
  * {@code java -cp 'target/quarkus-app/lib/main/*' bench/StandIn.java}. Settings come from the environment:
- * {@code LITELLM_PORT}, {@code IDP_PORT}, {@code LATENCY_MS}, {@code MASTER_KEY}, {@code OUT_DIR} (where the
- * tokens are written: {@code user.jwt}, {@code admin.jwt}).
+ * {@code LITELLM_PORT}, {@code IDP_PORT}, {@code LATENCY_MS}, {@code MASTER_KEY}, {@code TOKEN_ALG}, {@code OUT_DIR}
+ * (where the tokens are written: {@code user.jwt}, {@code writer.jwt}, {@code admin.jwt}; the admin's {@code ent}
+ * holds {@link #ADMIN_GROUP}).
  *
  * <p>The latency is a timer, not a sleep, so the stand-in can answer many calls at once without threads and is not
  * the bottleneck; the harness measures it directly at every concurrency to show that.
@@ -42,6 +46,7 @@ public class StandIn {
 
     static final String READER = "user:default/bench.reader";
     static final String WRITER = "user:default/bench.writer";
+    static final String ADMIN_GROUP = "group:default/bench-admins";
     /** LiteLLM lists a user's keys in /user/info; a stand-in cap keeps the payload constant while keys pile up. */
     static final int USER_INFO_KEYS = 10;
 
@@ -53,6 +58,7 @@ public class StandIn {
     static String masterKey;
     static String issuer;
     static String jwks;
+    static String alg;
 
     public static void main(String[] args) throws Exception {
         int litellmPort = Integer.parseInt(env("LITELLM_PORT", "18400"));
@@ -62,14 +68,25 @@ public class StandIn {
         Path out = Path.of(env("OUT_DIR", "."));
         issuer = "http://127.0.0.1:" + idpPort + "/realms/bench";
 
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair signing = generator.generateKeyPair();
-        jwks = jwks((RSAPublicKey) signing.getPublic());
+        alg = env("TOKEN_ALG", "ES256");
+        KeyPair signing;
+        if (alg.equals("RS256")) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            signing = generator.generateKeyPair();
+            jwks = jwks((RSAPublicKey) signing.getPublic());
+        } else if (alg.equals("ES256")) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            signing = generator.generateKeyPair();
+            jwks = jwks((java.security.interfaces.ECPublicKey) signing.getPublic());
+        } else {
+            throw new IllegalArgumentException("TOKEN_ALG must be ES256 or RS256");
+        }
         Files.createDirectories(out);
-        Files.writeString(out.resolve("user.jwt"), token(signing, READER, List.of("user")));
-        Files.writeString(out.resolve("writer.jwt"), token(signing, WRITER, List.of("user")));
-        Files.writeString(out.resolve("admin.jwt"), token(signing, "user:default/bench.admin", List.of("user", "admin")));
+        Files.writeString(out.resolve("user.jwt"), token(signing, READER, List.of()));
+        Files.writeString(out.resolve("writer.jwt"), token(signing, WRITER, List.of()));
+        Files.writeString(out.resolve("admin.jwt"), token(signing, "user:default/bench.admin", List.of(ADMIN_GROUP)));
 
         createUser(READER);
         createUser(WRITER);
@@ -103,7 +120,7 @@ public class StandIn {
                     .put("jwks_uri", issuer + "/protocol/openid-connect/certs")
                     .put("authorization_endpoint", issuer + "/protocol/openid-connect/auth")
                     .put("token_endpoint", issuer + "/protocol/openid-connect/token")
-                    .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256")).encode());
+                    .put("id_token_signing_alg_values_supported", new JsonArray().add(alg)).encode());
         } else if (path.equals("/realms/bench/protocol/openid-connect/certs")) {
             json(request, 200, jwks);
         } else {
@@ -111,22 +128,41 @@ public class StandIn {
         }
     }
 
-    static String token(KeyPair key, String principal, List<String> roles) throws Exception {
+    /** A Backstage-shaped user token: {@code ent} is the user's ref plus its groups. */
+    static String token(KeyPair key, String principal, List<String> groups) throws Exception {
         long now = Instant.now().getEpochSecond();
-        String header = b64(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "bench-key").encode());
-        String claims = b64(new JsonObject().put("iss", issuer).put("sub", principal)
-                .put("preferred_username", principal).put("groups", new JsonArray(roles))
-                .put("iat", now).put("exp", now + 6 * 3600).put("jti", UUID.randomUUID().toString()).encode());
-        Signature rs256 = Signature.getInstance("SHA256withRSA");
-        rs256.initSign(key.getPrivate());
-        rs256.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
+        String header = b64(new JsonObject().put("alg", alg).put("typ", "vnd.backstage.user").put("kid", "bench-key")
+                .encode());
+        JsonArray ent = new JsonArray().add(principal);
+        groups.forEach(ent::add);
+        String claims = b64(new JsonObject().put("iss", issuer).put("sub", principal).put("ent", ent)
+                .put("aud", "backstage").put("iat", now).put("exp", now + 6 * 3600).encode());
+        // JOSE wants ECDSA's raw r||s, which the P1363 form of the JDK's signature is
+        Signature signer = Signature.getInstance(alg.equals("RS256") ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
+        signer.initSign(key.getPrivate());
+        signer.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
     }
 
     static String jwks(RSAPublicKey key) {
         return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "RSA")
                 .put("kid", "bench-key").put("use", "sig").put("alg", "RS256")
                 .put("n", b64(unsigned(key.getModulus()))).put("e", b64(unsigned(key.getPublicExponent()))))).encode();
+    }
+
+    static String jwks(java.security.interfaces.ECPublicKey key) {
+        return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "EC")
+                .put("kid", "bench-key").put("use", "sig").put("alg", "ES256").put("crv", "P-256")
+                .put("x", b64(fixed(key.getW().getAffineX(), 32))).put("y", b64(fixed(key.getW().getAffineY(), 32)))))
+                .encode();
+    }
+
+    /** A coordinate as exactly {@code size} unsigned big-endian bytes. */
+    static byte[] fixed(BigInteger value, int size) {
+        byte[] bytes = unsigned(value);
+        byte[] out = new byte[size];
+        System.arraycopy(bytes, 0, out, size - bytes.length, bytes.length);
+        return out;
     }
 
     static byte[] unsigned(BigInteger value) {

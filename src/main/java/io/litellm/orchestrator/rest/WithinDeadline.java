@@ -9,7 +9,7 @@ import jakarta.interceptor.InterceptorBinding;
 
 /**
  * The routes of the annotated resource answer within the request's deadline ({@link DeadlineInterceptor}). Every
- * resource under {@code /api/litellm-orchestrator} carries it (DeadlineTest checks).
+ * resource under {@code /api/litellm-orchestrator} must carry it; a new resource without it is not bounded.
  */
 @InterceptorBinding
 @Target(ElementType.TYPE)
