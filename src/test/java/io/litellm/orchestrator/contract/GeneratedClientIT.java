@@ -218,10 +218,7 @@ class GeneratedClientIT {
     }
 
     private UsersApi client(String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri(base.toString());
-        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
-        return new UsersApi(client);
+        return new UsersApi(apiClient(token));
     }
 
     private static Error decode(ApiException e) throws Exception {
@@ -286,10 +283,4 @@ class GeneratedClientIT {
                 .withRequestBody(equalToJson("{\"team_id\":\"" + team + "\",\"max_budget\":100.0}")));
     }
 
-    private ApiClient apiClient(String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri(base.toString());
-        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
-        return client;
-    }
 }
