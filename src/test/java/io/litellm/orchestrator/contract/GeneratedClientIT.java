@@ -86,8 +86,9 @@ class GeneratedClientIT {
         UsersApi jane = client(TestTokens.user(JANE));
         String keyId = hash("jane-client");
 
-        userUnknown(JANE);
-        userCreated(JANE);
+        // /user/new answers no created_at: the service reads the new user back
+        io.litellm.orchestrator.support.LiteLlmStubs.userCreatedOnDemand(
+                io.litellm.orchestrator.support.LiteLlmStubs.line(), JANE);
         User user = jane.createUser(new CreateUserRequest().userId(JANE));
         assertEquals(JANE, user.getUserId());
         assertEquals("2026-11-23T10:00:00Z", user.getCreatedAt());
