@@ -48,6 +48,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/groups/{groupRef}")
 @Authenticated
+@WithinDeadline
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "groups", description = "Group (team) keys")

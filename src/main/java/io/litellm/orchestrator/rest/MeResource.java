@@ -21,6 +21,7 @@ import io.quarkus.security.Authenticated;
 /** Who the caller is: enough for a frontend to decide what to draw. Never calls LiteLLM. */
 @Path("/me")
 @Authenticated
+@WithinDeadline
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "me", description = "The caller")
 @SecurityRequirement(name = "bearerAuth")

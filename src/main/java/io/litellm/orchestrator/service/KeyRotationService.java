@@ -112,7 +112,7 @@ public class KeyRotationService {
                         .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
                                 ? ApiException.conflict("This key was rotated meanwhile; use its new id")
                                 : f)
-                        .flatMap(fresh -> rotate(changedBy, userId, keyId, fresh, changes, grace))
+                        .flatMap(fresh -> rotate(changedBy, userId, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace))
                         .onTermination().call(() -> claims.release(claim, changedBy))))
                 .onTermination().invoke(() -> inFlight.remove(keyId))
                 .invoke(issued -> {
@@ -122,13 +122,13 @@ public class KeyRotationService {
     }
 
     private Uni<UserKey> rotate(String changedBy, String userId, String keyId, ObjectNode old,
-            UpdateUserKeyRequest changes, Duration grace) {
+            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
         // LiteLLM's regeneration replaces the secret in place, and its own grace_period is unreliable upstream:
         // a grace period is always done by copy and expiry
         if (grace != null || !tryNative()) {
-            return rotateByCopy(changedBy, userId, keyId, old, changes, grace);
+            return rotateByCopy(changedBy, userId, keyId, old, changes, fields, grace);
         }
-        ObjectNode body = KeyChanges.toUpstream(changes);
+        ObjectNode body = fields.deepCopy();
         // "0s", not absent or empty: LiteLLM falls back to LITELLM_KEY_ROTATION_GRACE_PERIOD for those, which
         // would keep the old secret alive although we promise it dies now
         body.put("grace_period", "0s");
@@ -140,7 +140,7 @@ public class KeyRotationService {
                 .onFailure(UpstreamException.Unlicensed.class).recoverWithUni(f -> {
                     unlicensedSeen = true;
                     unlicensedUntil = nanoTime.getAsLong() + Math.max(1, config.regenerate().licenceRecheck().toNanos());
-                    return rotateByCopy(changedBy, userId, keyId, old, changes, null);
+                    return rotateByCopy(changedBy, userId, keyId, old, changes, fields, null);
                 });
     }
 
@@ -190,7 +190,7 @@ public class KeyRotationService {
      * undo on any failure.
      */
     private Uni<UserKey> rotateByCopy(String changedBy, String userId, String keyId, ObjectNode old,
-            UpdateUserKeyRequest changes, Duration grace) {
+            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
         if (config.regenerate().fallback() == Fallback.NEVER) {
             return Uni.createFrom().failure(new ApiException(ErrorKind.NOT_IMPLEMENTED, (grace != null
                     ? "A grace period needs rotation by copy"
@@ -210,7 +210,7 @@ public class KeyRotationService {
         ObjectNode copy;
         Duration oldGrace;
         try {
-            copy = copyOf(userId, old, changes, newAlias);
+            copy = copyOf(userId, old, fields, newAlias);
             oldGrace = grace == null ? null : shorterOf(grace, remaining(old));
         } catch (ApiException refused) {
             return Uni.createFrom().failure(refused);
@@ -336,10 +336,11 @@ public class KeyRotationService {
 
     /**
      * {@code /key/generate}'s body for the successor: every field of the old row except identity, secret and
-     * LiteLLM's own bookkeeping ({@link #NOT_COPIED}), the requested changes on top, the old expiry as a duration.
+     * LiteLLM's own bookkeeping ({@link #NOT_COPIED}), the requested changes on top ({@code fields}: LiteLLM's names,
+     * metadata as the field policy writes it), the old expiry as a duration.
      * Spend is kept, so a rotation resets no budget.
      */
-    static ObjectNode copyOf(String userId, ObjectNode old, UpdateUserKeyRequest changes, String alias) {
+    static ObjectNode copyOf(String userId, ObjectNode old, ObjectNode fields, String alias) {
         ObjectNode copy = JSON.createObjectNode();
         old.fields().forEachRemaining(field -> {
             if (!NOT_COPIED.contains(field.getKey()) && !field.getValue().isNull()) {
@@ -352,7 +353,7 @@ public class KeyRotationService {
             ((ObjectNode) copy.get("object_permission")).remove("object_permission_id");
         }
         copy.put("user_id", userId);
-        copy.setAll(KeyChanges.toUpstream(changes));
+        copy.setAll(fields.deepCopy());
         if (copy.path("metadata").isObject()) {
             ((ObjectNode) copy.get("metadata")).remove(List.of(ROTATED_TO, ROTATED_AT));
         }

@@ -131,6 +131,20 @@ class KeyRegenerationTest extends ApiTest {
     }
 
     @Test
+    void aUsersMetadataChangeOnRegenerationKeepsTheAdminsControls() {
+        String oldKey = hash("ent-metadata-old");
+        keyInfo(row(oldKey, "bob", """
+                {"metadata":{"guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"team":"old"}}"""));
+        enterpriseRegenerates(oldKey, hash("ent-metadata-new"), NEW_SECRET);
+
+        regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"metadata\":{\"team\":\"new\"}}").statusCode(200);
+
+        JsonNode sent = bodies("/key/" + oldKey + "/regenerate").get(0).get("metadata");
+        assertEquals(read("{\"team\":\"new\",\"guardrails\":[\"pii-mask\"],\"model_rpm_limit\":{\"gpt-4o\":5}}"),
+                sent);
+    }
+
+    @Test
     void adminMayRegenerateAnyonesKey() {
         String oldKey = hash("ent-admin-old");
         keyInfo(row(oldKey, "bob", "{}"));
