@@ -34,6 +34,17 @@ public class RequestDeadline {
         }
     }
 
+    /**
+     * Gives the current request {@code budget} from now instead of the configured deadline: for the few routes that
+     * bound themselves by a longer budget of their own (a workshop call runs up to {@code orchestrator.workshops.deadline}
+     * and stops starting work at it, so its LiteLLM calls must not be cut at the per-request deadline).
+     */
+    public void extend(Duration budget) {
+        if (VertxContext.isOnDuplicatedContext()) {
+            ContextLocals.put(KEY, System.nanoTime() + budget.toNanos());
+        }
+    }
+
     /** The configured deadline, for messages and docs. */
     public Duration deadline() {
         return deadline;

@@ -1,5 +1,7 @@
 package io.litellm.orchestrator.rest;
 
+import java.time.Duration;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -28,6 +30,9 @@ import io.litellm.orchestrator.api.WorkshopAttendee;
 import io.litellm.orchestrator.api.WorkshopRequest;
 import io.litellm.orchestrator.api.WorkshopResult;
 import io.litellm.orchestrator.api.WorkshopView;
+import io.litellm.orchestrator.client.RequestDeadline;
+import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.security.Caller;
@@ -59,10 +64,17 @@ public class WorkshopResource {
     private final WorkshopService workshops;
     private final AuditLog audit;
 
-    public WorkshopResource(AccessControl access, WorkshopService workshops, AuditLog audit) {
+    private final RequestDeadline deadline;
+    private final Duration budget;
+
+    public WorkshopResource(AccessControl access, WorkshopService workshops, AuditLog audit, RequestDeadline deadline,
+            OrchestratorConfig config, LiteLlmConfig litellm) {
         this.access = access;
         this.workshops = workshops;
         this.audit = audit;
+        this.deadline = deadline;
+        // a workshop call stops starting attendees at its own deadline; calls in flight then may still take one timeout
+        this.budget = config.workshops().deadline().plusMillis(litellm.resilience().timeoutMs());
     }
 
     @PUT
@@ -83,6 +95,7 @@ public class WorkshopResource {
             @Parameter(description = "Delete the keys of attendees beyond `attendees`") @QueryParam("prune") @DefaultValue("false") boolean prune,
             @NotNull(message = "a JSON body with attendees, userPrefix and userDomain is required") @Valid WorkshopRequest request,
             HttpHeaders headers) {
+        deadline.extend(budget);
         Caller caller = access.caller();
         boolean csv = wantsCsv(headers);
         return Uni.createFrom().deferred(() -> workshops.provision(access.requireAdmin(), workshopId, request, prune))
@@ -112,6 +125,7 @@ public class WorkshopResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Uni<WorkshopView> getWorkshop(
             @Parameter(description = WORKSHOP_ID_DOC, example = "llm-intro-2026-12") @PathParam("workshopId") @Pattern(regexp = WorkshopService.WORKSHOP_ID, message = WorkshopService.WORKSHOP_ID_MESSAGE) String workshopId) {
+        deadline.extend(budget);
         Caller caller = access.caller();
         return Uni.createFrom().deferred(() -> {
             access.requireAdmin();
@@ -128,6 +142,7 @@ public class WorkshopResource {
     public Uni<Response> deleteWorkshop(
             @Parameter(description = WORKSHOP_ID_DOC, example = "llm-intro-2026-12") @PathParam("workshopId") @Pattern(regexp = WorkshopService.WORKSHOP_ID, message = WorkshopService.WORKSHOP_ID_MESSAGE) String workshopId,
             @Parameter(description = "Delete the attendees' LiteLLM users too") @QueryParam("users") @DefaultValue("false") boolean users) {
+        deadline.extend(budget);
         Caller caller = access.caller();
         return Uni.createFrom().deferred(() -> workshops.delete(access.requireAdmin(), workshopId, users))
                 .onItemOrFailure().invoke((deleted, failure) -> audit.workshop("deleteWorkshop", caller, workshopId,
