@@ -28,6 +28,12 @@ public record UpdateUserKeyRequest(
     public static final UpdateUserKeyRequest EMPTY = new UpdateUserKeyRequest(null, null, null, null, null, null, null,
             null, null);
 
+    /** The same changes with other metadata. */
+    public UpdateUserKeyRequest withMetadata(Map<String, Object> newMetadata) {
+        return new UpdateUserKeyRequest(keyAlias, maxBudget, budgetDuration, models, newMetadata, tpmLimit, rpmLimit,
+                maxParallelRequests, blocked);
+    }
+
     /** True when the body changes nothing; not a bean getter, so neither Jackson nor OpenAPI see it as a field. */
     public boolean changesNothing() {
         return keyAlias == null && maxBudget == null && budgetDuration == null && models == null && metadata == null

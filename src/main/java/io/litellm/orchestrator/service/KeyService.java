@@ -121,7 +121,11 @@ public class KeyService {
                 .flatMap(row -> applyChanges(caller, keyId, row, changes));
     }
 
-    private Uni<ObjectNode> applyChanges(Caller caller, String keyId, ObjectNode row, UpdateUserKeyRequest changes) {
+    /**
+     * Sends the changes of a key whose ownership and field policy were already checked, and answers its row as LiteLLM
+     * now holds it (no secret). Personal and team keys alike.
+     */
+    public Uni<ObjectNode> applyChanges(Caller caller, String keyId, ObjectNode row, UpdateUserKeyRequest changes) {
         ObjectNode fields = upstreamChanges(caller, row, changes);
         fields.remove("blocked");
         ObjectNode result = row.deepCopy();

@@ -54,13 +54,17 @@ public class TeamService {
     private final OrchestratorConfig config;
     private final LiteLlmConfig litellmConfig;
     private final OrchestratorMetrics metrics;
+    private final KeyService keys;
+    private final KeyFieldPolicy policy;
 
     public TeamService(LiteLlmClient litellm, OrchestratorConfig config, LiteLlmConfig litellmConfig,
-            OrchestratorMetrics metrics) {
+            OrchestratorMetrics metrics, KeyService keys, KeyFieldPolicy policy) {
         this.litellm = litellm;
         this.config = config;
         this.litellmConfig = litellmConfig;
         this.metrics = metrics;
+        this.keys = keys;
+        this.policy = policy;
     }
 
     /**
@@ -190,8 +194,9 @@ public class TeamService {
     }
 
     /**
-     * Changes a team key and answers its row as read back (no secret). A key of another team, or a personal key,
-     * is 404 and nothing is sent to {@code /key/update}. A non-admin is held to the team's limits.
+     * Changes a team key exactly as a personal key is changed (block/unblock, LiteLLM's metadata controls kept for a
+     * member, the row as LiteLLM now holds it, no secret). A key of another team, or a personal key, is 404 and
+     * nothing is sent. A member is held to the team's limits; who created the key stays on record.
      */
     public Uni<ObjectNode> updateKey(GroupCaller caller, String groupRef, String keyId, UpdateUserKeyRequest changes) {
         if (changes.changesNothing()) {
@@ -201,17 +206,9 @@ public class TeamService {
                 .call(row -> caller.admin() ? Uni.createFrom().voidItem()
                         : requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
                                 .replaceWithVoid())
-                .flatMap(row -> {
-                    ObjectNode body = KeyChanges.updateOf(keyId, changes);
-                    if (changes.metadata() != null) {
-                        // metadata is replaced as a whole; who created the key stays on record
-                        String creator = row.path("metadata").path(CREATED_BY).asText(null);
-                        body.set("metadata", JSON.valueToTree(withCreator(changes.metadata(), creator)));
-                    }
-                    return litellm.updateKey(body, caller.principal())
-                            .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(changes.keyAlias()));
-                })
-                .flatMap(updated -> requireTeamKey(groupRef, keyId));
+                .flatMap(row -> keys.applyChanges(caller.caller(), keyId, row, changes.metadata() == null ? changes
+                        : changes.withMetadata(withCreator(changes.metadata(),
+                                row.path("metadata").path(CREATED_BY).asText(null)))));
     }
 
     /**
@@ -224,10 +221,13 @@ public class TeamService {
                 .filter(row -> Objects.equals(teamId, row.path("team_id").asText(null)))
                 .filter(row -> row.path("user_id").isNull() || row.path("user_id").isMissingNode())
                 .map(KeyService::stripSecrets)
+                // /key/info leaves the hash out of the row: it is the id we asked with
+                .map(row -> row.put("token", keyId))
                 .orElseThrow(() -> ApiException.notFound("Key " + keyId + " not found for group " + groupRef)));
     }
 
     private void checkUpdate(TeamInfo team, ObjectNode key, UpdateUserKeyRequest changes) {
+        policy.checkMetadata(changes.metadata());
         if (Boolean.FALSE.equals(changes.blocked()) && key.path("blocked").asBoolean(false)) {
             throw ApiException.notAllowed("blocked: only an admin may unblock a key");
         }

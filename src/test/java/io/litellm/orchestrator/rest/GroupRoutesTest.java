@@ -212,6 +212,39 @@ class GroupRoutesTest extends ApiTest {
     }
 
     @Test
+    void aMembersMetadataChangeKeepsTheAdminsControlsAndMayNotSetThem() {
+        String key = hash("team-controls");
+        KeyFixtures.keyInfo(KeyFixtures.row(key, "x", "{\"user_id\":null,\"team_id\":\"" + PLATFORM_TEAM
+                + "\",\"metadata\":{\"createdBy\":\"user:default/alice\",\"guardrails\":[\"pii-mask\"]}}"));
+        teamExists(PLATFORM_TEAM, PLATFORM, 20.0, null);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{\"key\":\"" + key + "\"}")));
+        as(jane()).body("{\"metadata\":{\"pipeline\":\"deploy\"}}")
+                .patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then().statusCode(200);
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")).withRequestBody(equalToJson("""
+                {"key":"%s","metadata":{"pipeline":"deploy","createdBy":"user:default/alice","guardrails":["pii-mask"]}}"""
+                .formatted(key))));
+
+        as(jane()).body("{\"metadata\":{\"guardrails\":[]}}")
+                .patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then().statusCode(403)
+                .body("message", containsString("metadata.guardrails"));
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")));
+    }
+
+    @Test
+    void aMemberBlockGoesThroughKeyBlock() {
+        String key = hash("team-block");
+        KeyFixtures.keyInfo(KeyFixtures.row(key, "x", "{\"user_id\":null,\"team_id\":\"" + PLATFORM_TEAM + "\"}"));
+        teamExists(PLATFORM_TEAM, PLATFORM, 20.0, null);
+        litellm().stubFor(post(urlPathEqualTo("/key/block")).willReturn(okJson("{\"blocked\":true}")));
+        as(jane()).body("{\"blocked\":true}").patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then()
+                .statusCode(200).body("blocked", org.hamcrest.Matchers.equalTo(true))
+                .body("token", org.hamcrest.Matchers.equalTo(key));
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/block"))
+                .withRequestBody(equalToJson("{\"key\":\"" + key + "\"}")));
+        litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/update")));
+    }
+
+    @Test
     void memberDeletesATeamKey() {
         String key = hash("team-del");
         KeyFixtures.keyInfo(KeyFixtures.row(key, "x", "{\"user_id\":null,\"team_id\":\"" + PLATFORM_TEAM + "\"}"));
