@@ -32,12 +32,15 @@ import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.Group;
 import io.litellm.orchestrator.api.GroupKey;
 import io.litellm.orchestrator.api.GroupKeyList;
+import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateGroupRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.security.GroupAccess;
+import io.litellm.orchestrator.security.GroupAccess.GroupCaller;
+import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.TeamService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -69,12 +72,15 @@ public class GroupResource {
     private final GroupAccess groups;
     private final TeamService teams;
     private final AuditLog audit;
+    private final KeyRotationService rotation;
 
-    public GroupResource(AccessControl access, GroupAccess groups, TeamService teams, AuditLog audit) {
+    public GroupResource(AccessControl access, GroupAccess groups, TeamService teams, AuditLog audit,
+            KeyRotationService rotation) {
         this.access = access;
         this.groups = groups;
         this.teams = teams;
         this.audit = audit;
+        this.rotation = rotation;
     }
 
     @GET
@@ -154,6 +160,30 @@ public class GroupResource {
         return audited("deleteGroupKey", groupRef, keyId, null,
                 Uni.createFrom().deferred(() -> teams.deleteKey(groups.requireMemberOrAdmin(groupRef), groupRef, keyId)))
                 .map(done -> RestResponse.noContent());
+    }
+
+    @POST
+    @Path("/keys/{keyId}/regenerate")
+    // the body is optional: a bare POST without Content-Type must not be a 415
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Operation(operationId = "regenerateGroupKey", summary = "New secret and new keyId for one of the group's keys, as regenerateUserKey (grace period, rate limit, rules)")
+    @APIResponse(responseCode = "200", description = "The new key; keySecret is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupKey.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @APIResponse(responseCode = "501", ref = "NotImplemented")
+    public Uni<GroupKey> regenerateGroupKey(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId,
+            @RequestBody(required = false, description = "Optional changes applied to the new key, and an optional grace period for the old one",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegenerateUserKeyRequest.class)))
+            @Valid RegenerateUserKeyRequest request) {
+        RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
+        return audited("regenerateGroupKey", groupRef, keyId, null, Uni.createFrom().deferred(() -> {
+            GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
+            return rotation.regenerate(caller.caller(), teams.owner(caller, groupRef), keyId, body);
+        })).map(issued -> new GroupKey(groupRef, issued.keyId(), issued.keySecret()));
     }
 
     private <T> Uni<T> audited(String operation, String groupRef, java.util.function.Function<T, String> keyOf,

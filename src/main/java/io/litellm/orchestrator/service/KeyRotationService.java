@@ -97,6 +97,13 @@ public class KeyRotationService {
     }
 
     public Uni<UserKey> regenerate(Caller caller, String userId, String keyId, RegenerateUserKeyRequest request) {
+        return regenerate(caller, keys.owner(caller, userId), keyId, request);
+    }
+
+    /**
+     * Rotates a key of {@code owner} (a user's or a team's): the answer's {@code userId} is the owner's name.
+     */
+    public Uni<UserKey> regenerate(Caller caller, KeyOwner owner, String keyId, RegenerateUserKeyRequest request) {
         UpdateUserKeyRequest changes = request.changes();
         Duration grace = gracePeriod(request.gracePeriod());
         limiter.acquire(caller.principal(), keyId);
@@ -104,29 +111,29 @@ public class KeyRotationService {
             throw RotationClaims.beingRotated();
         }
         String changedBy = caller.principal();
-        return keys.requireOwnedKey(userId, keyId)
-                .call(row -> keys.checkChanges(caller, userId, row, changes))
+        return owner.requireKey(keyId)
+                .call(row -> owner.checkChanges(row, changes))
                 .call(row -> requireAliasFree(changes.keyAlias(), row, keyId))
-                .flatMap(row -> claims.claim(keyId, changedBy).flatMap(claim -> keys.requireOwnedKey(userId, keyId)
+                .flatMap(row -> claims.claim(keyId, changedBy).flatMap(claim -> owner.requireKey(keyId)
                         // gone since we looked: another rotation finished first
                         .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
                                 ? ApiException.conflict("This key was rotated meanwhile; use its new id")
                                 : f)
-                        .flatMap(fresh -> rotate(changedBy, userId, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace))
+                        .flatMap(fresh -> rotate(changedBy, owner, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace))
                         .onTermination().call(() -> claims.release(claim, changedBy))))
                 .onTermination().invoke(() -> inFlight.remove(keyId))
                 .invoke(issued -> {
                     limiter.moved(changedBy, keyId, issued.keyId());
-                    LOG.infof("Key %s of %s regenerated as %s by %s", keyId, userId, issued.keyId(), changedBy);
+                    LOG.infof("Key %s of %s regenerated as %s by %s", keyId, owner.name(), issued.keyId(), changedBy);
                 });
     }
 
-    private Uni<UserKey> rotate(String changedBy, String userId, String keyId, ObjectNode old,
+    private Uni<UserKey> rotate(String changedBy, KeyOwner owner, String keyId, ObjectNode old,
             UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
         // LiteLLM's regeneration replaces the secret in place, and its own grace_period is unreliable upstream:
         // a grace period is always done by copy and expiry
         if (grace != null || !tryNative()) {
-            return rotateByCopy(changedBy, userId, keyId, old, changes, fields, grace);
+            return rotateByCopy(changedBy, owner, keyId, old, changes, fields, grace);
         }
         ObjectNode body = fields.deepCopy();
         // "0s", not absent or empty: LiteLLM falls back to LITELLM_KEY_ROTATION_GRACE_PERIOD for those, which
@@ -134,13 +141,13 @@ public class KeyRotationService {
         body.put("grace_period", "0s");
         return litellm.regenerateKey(keyId, body, changedBy)
                 .invoke(regenerated -> unlicensedUntil = 0)
-                .map(regenerated -> issued(userId, regenerated))
+                .map(regenerated -> issued(owner.name(), regenerated))
                 .invoke(issued -> metrics.keyRegenerated("native"))
                 .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(changes.keyAlias()))
                 .onFailure(UpstreamException.Unlicensed.class).recoverWithUni(f -> {
                     unlicensedSeen = true;
                     unlicensedUntil = nanoTime.getAsLong() + Math.max(1, config.regenerate().licenceRecheck().toNanos());
-                    return rotateByCopy(changedBy, userId, keyId, old, changes, fields, null);
+                    return rotateByCopy(changedBy, owner, keyId, old, changes, fields, null);
                 });
     }
 
@@ -189,7 +196,7 @@ public class KeyRotationService {
      * Create a copy with the changes, then delete the old key (or, with a grace period, let it expire then);
      * undo on any failure.
      */
-    private Uni<UserKey> rotateByCopy(String changedBy, String userId, String keyId, ObjectNode old,
+    private Uni<UserKey> rotateByCopy(String changedBy, KeyOwner owner, String keyId, ObjectNode old,
             UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
         if (config.regenerate().fallback() == Fallback.NEVER) {
             return Uni.createFrom().failure(new ApiException(ErrorKind.NOT_IMPLEMENTED, (grace != null
@@ -210,7 +217,7 @@ public class KeyRotationService {
         ObjectNode copy;
         Duration oldGrace;
         try {
-            copy = copyOf(userId, old, fields, newAlias);
+            copy = copyOf(owner.userId(), old, fields, newAlias);
             oldGrace = grace == null ? null : shorterOf(grace, remaining(old));
         } catch (ApiException refused) {
             return Uni.createFrom().failure(refused);
@@ -230,7 +237,7 @@ public class KeyRotationService {
                                 .flatMap(note -> Uni.createFrom().failure(rotationFailed(
                                         "reading the new key", null, note)));
                     }
-                    UserKey issued = new UserKey(userId, created.keyHash(), created.key());
+                    UserKey issued = new UserKey(owner.name(), created.keyHash(), created.key());
                     return verifyCopy(copy, created.keyHash())
                             .onFailure().recoverWithUni(f -> undo(created.keyHash(), moveAlias, keyId, oldAlias,
                                     changedBy).flatMap(note -> Uni.createFrom().failure(
@@ -352,7 +359,9 @@ public class KeyRotationService {
             copy.remove("object_permission_id");
             ((ObjectNode) copy.get("object_permission")).remove("object_permission_id");
         }
-        copy.put("user_id", userId);
+        if (userId != null) {
+            copy.put("user_id", userId);
+        }
         copy.setAll(fields.deepCopy());
         if (copy.path("metadata").isObject()) {
             ((ObjectNode) copy.get("metadata")).remove(List.of(ROTATED_TO, ROTATED_AT));

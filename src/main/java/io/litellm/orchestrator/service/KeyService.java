@@ -197,6 +197,31 @@ public class KeyService {
                 .replaceWithVoid();
     }
 
+    /** The user as a key owner, for operations shared with team keys (rotation). */
+    public KeyOwner owner(Caller caller, String userId) {
+        return new KeyOwner() {
+            @Override
+            public String name() {
+                return userId;
+            }
+
+            @Override
+            public String userId() {
+                return userId;
+            }
+
+            @Override
+            public Uni<ObjectNode> requireKey(String keyId) {
+                return requireOwnedKey(userId, keyId);
+            }
+
+            @Override
+            public Uni<Void> checkChanges(ObjectNode row, UpdateUserKeyRequest changes) {
+                return KeyService.this.checkChanges(caller, userId, row, changes);
+            }
+        };
+    }
+
     /**
      * The key row, if the key exists and belongs to the user; 404 otherwise. Someone else's key and no key answer
      * alike, so the route tells nothing about keys the caller does not own.

@@ -211,6 +211,35 @@ public class TeamService {
                                 row.path("metadata").path(CREATED_BY).asText(null)))));
     }
 
+    /** The group's team as a key owner, for operations shared with personal keys (rotation). */
+    public KeyOwner owner(GroupCaller caller, String groupRef) {
+        return new KeyOwner() {
+            @Override
+            public String name() {
+                return groupRef;
+            }
+
+            @Override
+            public String userId() {
+                return null;
+            }
+
+            @Override
+            public Uni<ObjectNode> requireKey(String keyId) {
+                return requireTeamKey(groupRef, keyId);
+            }
+
+            @Override
+            public Uni<Void> checkChanges(ObjectNode row, UpdateUserKeyRequest changes) {
+                if (caller.admin() || changes.changesNothing()) {
+                    return Uni.createFrom().voidItem();
+                }
+                return requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
+                        .replaceWithVoid();
+            }
+        };
+    }
+
     /**
      * The key row, if the key exists and is a key of the group's team (team id equal, no user); 404 otherwise. A
      * personal key, another team's key and no key answer alike.

@@ -226,7 +226,7 @@ class GeneratedClientIT {
         return ApiClient.createDefaultObjectMapper().readValue(e.getResponseBody(), Error.class);
     }
     @Test
-    void meThenGroupReadKeyCreateListUpdateDeleteAndAdminUpdate() throws ApiException {
+    void meThenGroupReadKeyCreateListUpdateRegenerateDeleteAndAdminUpdate() throws ApiException {
         String platform = "group:default/platform";
         // grp- and the first 40 hex digits of SHA-256 of the ref (see README, "Group keys")
         String team = "grp-541d073f100995a6591fd00a4478b2e5099fc307";
@@ -268,10 +268,22 @@ class GeneratedClientIT {
         UserAPIKeyAuth updated = jane.updateGroupKey(platform, keyId, new UpdateUserKeyRequest().rpmLimit(60L));
         assertEquals(keyId, updated.getToken());
 
+        String rotatedId = hash("platform-client-rotated");
+        String rotatedSecret = "sk-RotatedGroupKey0123456789ab";
+        litellm().stubFor(post(urlPathEqualTo("/key/" + keyId + "/regenerate")).willReturn(okJson(
+                "{\"key\":\"" + rotatedSecret + "\",\"token\":\"" + rotatedId + "\"}")));
+        GroupKey rotated = jane.regenerateGroupKey(platform, keyId, new RegenerateUserKeyRequest());
+        assertEquals(platform, rotated.getGroupRef());
+        assertEquals(rotatedId, rotated.getKeyId());
+        assertEquals(rotatedSecret, rotated.getKeySecret());
+        String rotatedRow = io.litellm.orchestrator.support.LiteLlmStubs.teamRow(rotatedId, team, JANE);
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", equalTo(rotatedId))
+                .willReturn(okJson("{\"key\":\"" + rotatedId + "\",\"info\":" + rotatedRow + "}")));
+
         keyDeleted();
-        jane.deleteGroupKey(platform, keyId);
+        jane.deleteGroupKey(platform, rotatedId);
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
-                .withRequestBody(equalToJson("{\"keys\":[\"" + keyId + "\"]}")));
+                .withRequestBody(equalToJson("{\"keys\":[\"" + rotatedId + "\"]}")));
 
         ApiException refused = assertThrows(ApiException.class,
                 () -> jane.updateGroup(platform, new UpdateGroupRequest().maxBudget(100.0)));
