@@ -3,6 +3,7 @@ package io.litellm.orchestrator.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -68,17 +69,27 @@ public class KeyService {
 
     /** Every page of the user's keys, without secrets. */
     public Uni<UserKeyList> listKeys(String userId) {
-        return readPages(userId, 1, new ArrayList<>()).map(UserKeyList::new);
+        return readAllPages((page, size) -> litellm.listKeys(userId, page, size), "user_id", userId)
+                .map(UserKeyList::new);
     }
 
-    private Uni<List<ObjectNode>> readPages(String userId, int page, List<ObjectNode> rows) {
+    /**
+     * Every page of a key listing, rows without secrets. Only rows whose {@code ownerField} is {@code owner} (or that
+     * lack the field) are kept: LiteLLM filters by owner, but a row of someone else must never be shown.
+     */
+    Uni<List<ObjectNode>> readAllPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, String ownerField,
+            String owner) {
+        return readPages(pageOf, ownerField, owner, 1, new ArrayList<>());
+    }
+
+    private Uni<List<ObjectNode>> readPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf,
+            String ownerField, String owner, int page, List<ObjectNode> rows) {
         int size = litellmConfig.listPageSize();
-        return litellm.listKeys(userId, page, size).flatMap(response -> {
+        return pageOf.apply(page, size).flatMap(response -> {
             List<JsonNode> keys = response.keys() != null ? response.keys() : List.of();
             for (JsonNode key : keys) {
                 ObjectNode row = toRow(key);
-                // defensive: LiteLLM filters by user_id, but a row of someone else must never be shown
-                if (row.path("user_id").isMissingNode() || userId.equals(row.path("user_id").asText())) {
+                if (row.path(ownerField).isMissingNode() || owner.equals(row.path(ownerField).asText())) {
                     rows.add(row);
                 }
             }
@@ -89,7 +100,7 @@ public class KeyService {
                 return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
                         "LiteLLM reported more than " + litellmConfig.listMaxPages() + " pages of keys", null, null));
             }
-            return readPages(userId, page + 1, rows);
+            return readPages(pageOf, ownerField, owner, page + 1, rows);
         });
     }
 

@@ -12,7 +12,6 @@ import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,7 +25,6 @@ import io.litellm.orchestrator.api.UpdateGroupRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
-import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewTeamRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.TeamInfo;
 import io.litellm.orchestrator.client.LiteLlmDtos.UpdateTeamRequest;
@@ -157,36 +155,9 @@ public class TeamService {
 
     /** Every page of the team's keys, without secrets. An unknown team has no keys. */
     public Uni<GroupKeyList> listKeys(String groupRef) {
-        return readPages(teamIdOf(groupRef), 1, new ArrayList<>()).map(GroupKeyList::new);
-    }
-
-    private Uni<List<ObjectNode>> readPages(String teamId, int page, List<ObjectNode> rows) {
-        int size = litellmConfig.listPageSize();
-        return litellm.listTeamKeys(teamId, page, size).flatMap(response -> {
-            List<JsonNode> keys = response.keys() != null ? response.keys() : List.of();
-            for (JsonNode key : keys) {
-                ObjectNode row = KeyService.toRow(key);
-                // defensive: LiteLLM filters by team_id, but a row of another team must never be shown
-                if (row.path("team_id").isMissingNode() || teamId.equals(row.path("team_id").asText())) {
-                    rows.add(row);
-                }
-            }
-            if (!hasMorePages(response, page, keys.size(), size)) {
-                return Uni.createFrom().item(rows);
-            }
-            if (page >= litellmConfig.listMaxPages()) {
-                return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
-                        "LiteLLM reported more than " + litellmConfig.listMaxPages() + " pages of keys", null, null));
-            }
-            return readPages(teamId, page + 1, rows);
-        });
-    }
-
-    private static boolean hasMorePages(KeyListResponse response, int page, int received, int size) {
-        if (response.totalPages() != null) {
-            return page < response.totalPages();
-        }
-        return received >= size && received > 0;
+        String teamId = teamIdOf(groupRef);
+        return keys.readAllPages((page, size) -> litellm.listTeamKeys(teamId, page, size), "team_id", teamId)
+                .map(GroupKeyList::new);
     }
 
     public Uni<Void> deleteKey(GroupCaller caller, String groupRef, String keyId) {
