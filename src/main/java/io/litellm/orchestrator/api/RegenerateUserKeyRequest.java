@@ -19,7 +19,7 @@ public record RegenerateUserKeyRequest(
         @PositiveOrZero @Schema(description = "Budget in USD; a non-admin stays within the user's budget") Double maxBudget,
         @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) @Schema(examples = "30d") String budgetDuration,
         @Size(max = 100) @Schema(description = "A non-admin may only add models their user may use") List<@Size(min = 1, max = 255) String> models,
-        @Schema(description = "Replaces the key's metadata") Map<String, Object> metadata,
+        @Schema(description = "An admin's replaces the new key's metadata; a non-admin's replaces its free-form keys and keeps LiteLLM's control keys (guardrails, tags, model_rpm_limit, …), which only an admin may set") Map<String, Object> metadata,
         @PositiveOrZero Long tpmLimit,
         @PositiveOrZero Long rpmLimit,
         @PositiveOrZero Integer maxParallelRequests,
