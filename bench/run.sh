@@ -3,7 +3,8 @@
 # Node plugin it replaces, side by side on one machine in one run. Writes bench/RESULTS.md.
 # Usage: bench/run.sh                       (from a fresh clone)
 #        PEER=/tmp/peer bench/run.sh        (with the Node peer set up by ../shared/peer/setup.sh)
-# Knobs (environment): TOKEN_ALG=ES256|RS256 LATENCY_MS=5 DURATION=5 WARMUP=5 CONCURRENCY="16 64" STARTS=5
+# Knobs (environment): TOKEN_ALG=ES256|RS256 LATENCY_MS=5 DURATION=5 WARMUP=15 (s per route, before any point: the
+#   figures are steady state; a separate "cold" point shows the first seconds after start) CONCURRENCY="16 64" STARTS=5
 #   RUNTIME=bench/runtime.env (JAVA_HOME, JAVA_OPTS, AOT; RUNTIME=/dev/null takes them from the environment); BASELINE_JAVA_HOME
 #   (a second runtime whose start-up is measured too; default the system JDK 17) WORKSHOP=1|0 WORKSHOP_USERS=1000
 #   WORKSHOP_CONCURRENCY=16 JFR=1 (profile the load; hot methods in the report) SKIP_BUILD=1 RESULTS=bench/RESULTS.md
@@ -28,7 +29,7 @@ BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS:-"-Xms32m -Xmx64m -XX:+UseSerialGC -XX:T
 TOKEN_ALG=${TOKEN_ALG:-ES256}
 LATENCY_MS=${LATENCY_MS:-5}
 DURATION=${DURATION:-5}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15}
 CONCURRENCY=${CONCURRENCY:-"16 64"}
 STARTS=${STARTS:-5}
 WORKSHOP=${WORKSHOP:-1}
@@ -238,7 +239,11 @@ T0=$(now_ms); run_ours "$JAVA" "$OURS_OPTS $JFR_OPTS" "$SERVICE_PORT" "$ISSUER" 
 wait_200 "$OURS_PID" "$SERVICE/users/$READER" "$USER_TOKEN"
 sleep 1
 IDLE_RSS=$(rss_mb "$OURS_PID")
-log "ours idle RSS $IDLE_RSS MB; warming up ${WARMUP} s per operation"
+# cold: the first seconds of a fresh instance, before the JIT has compiled the hot path (reported, not a target)
+o0=$(cpu_ms "$OURS_PID"); COLD=$(service_point get_user 16 "$DURATION"); o1=$(cpu_ms "$OURS_PID")
+COLD_CPU=$(awk -v s="$COLD" -v c=$(( o1 - o0 )) 'BEGIN { split(s, b, " "); printf "%.3f", c / b[6] }')
+log "ours cold GET /users/{id} c=16 [$COLD] cpu-ms/req[$COLD_CPU]; warming up ${WARMUP} s per operation"
+# steady state: every route runs until the JIT has compiled it before any point is measured
 for op in "${OPS[@]}"; do service_point "$op" 16 "$WARMUP" >/dev/null; direct_point "$op" 16 2 >/dev/null; done
 for op in "${OPS[@]}"; do
     for c in $CONCURRENCY; do
@@ -286,10 +291,6 @@ if [ -n "$PEER" ]; then
         sleep 0.1
     done
     PEER_URL=http://127.0.0.1:7007/api/litellm-orchestrator
-    wait_200 "$PEER_PID" "$PEER_URL/users/$PU" "$PEER_TOKEN"; PEER_START=$WAITED
-    # ours verifies the peer's own Backstage tokens (ES256, from its auth backend)
-    T0=$(now_ms); run_ours "$JAVA" "$OURS_OPTS" "$SERVICE_PORT" "http://127.0.0.1:7007/api/auth" "$WORK/ours-peer.log"; PO_PID=$RUN_PID
-    wait_200 "$PO_PID" "$SERVICE/users/$PU" "$PEER_TOKEN"; PEER_OURS_START=$WAITED
     peer_point() { # <who> <op> <c> <d>
         local base=$PEER_URL; [ "$1" = ours ] && base=$SERVICE
         case $2 in
@@ -298,10 +299,28 @@ if [ -n "$PEER" ]; then
             create_key) wrk_point "$3" "$4" "Bearer $PEER_TOKEN" POST '{}' "$base/users/$PU/keys" ;;
         esac
     }
-    # one user for both, so each operation is warmed up just before it is measured and key creation comes last:
-    # the keys it creates would otherwise swell the lists the GETs read
+    # cold_point <who> <pid>: GET /users/{id} at c=16 right after the start -> "req/s p50 p99 ... cpu-ms/req"
+    cold_point() {
+        local c0 c1 r; c0=$(cpu_ms "$2"); r=$(peer_point "$1" get_user 16 "$DURATION"); c1=$(cpu_ms "$2")
+        awk -v r="$r" -v c=$(( c1 - c0 )) 'BEGIN { split(r, b, " "); printf "%s %.3f", r, c / b[6] }'
+    }
+    wait_200 "$PEER_PID" "$PEER_URL/users/$PU" "$PEER_TOKEN"; PEER_START=$WAITED
+    PEER_COLD=$(cold_point peer "$PEER_PID")
+    # ours verifies the peer's own Backstage tokens (ES256, from its auth backend)
+    T0=$(now_ms); run_ours "$JAVA" "$OURS_OPTS" "$SERVICE_PORT" "http://127.0.0.1:7007/api/auth" "$WORK/ours-peer.log"; PO_PID=$RUN_PID
+    wait_200 "$PO_PID" "$SERVICE/users/$PU" "$PEER_TOKEN"; PEER_OURS_START=$WAITED
+    PEER_OURS_COLD=$(cold_point ours "$PO_PID")
+    log "cold GET /users/{id} c=16: peer[$PEER_COLD] ours[$PEER_OURS_COLD]; warming both up ${WARMUP} s per operation"
+    # one user for both: warm every route on both, then delete the keys the warm-up created, so the GETs read the
+    # same (empty) lists as a fresh user; key creation is measured last, as its keys would swell the lists
     for op in "${OPS[@]}"; do
         peer_point peer "$op" 16 "$WARMUP" >/dev/null; peer_point ours "$op" 16 "$WARMUP" >/dev/null
+    done
+    hashes=$(curl -s -H "Authorization: Bearer $MASTER_KEY" "$LITELLM/key/list?user_id=$PU&page=1&size=1000000" \
+        | python3 -c 'import sys, json; print(json.dumps(json.load(sys.stdin)["keys"]))')
+    curl -s -o /dev/null -X POST "$LITELLM/key/delete" -H "Authorization: Bearer $MASTER_KEY" \
+        -H 'Content-Type: application/json' -d "{\"keys\": $hashes}"
+    for op in "${OPS[@]}"; do
         for c in $CONCURRENCY; do
             p0=$(cpu_ms "$PEER_PID"); peer=$(peer_point peer "$op" "$c" "$DURATION"); p1=$(cpu_ms "$PEER_PID")
             o0=$(cpu_ms "$PO_PID"); ours=$(peer_point ours "$op" "$c" "$DURATION"); o1=$(cpu_ms "$PO_PID")
@@ -329,8 +348,9 @@ verdict() { if [ "$1" = 1 ]; then echo met; else echo "**miss**"; fi; }
     echo "Service runtime (\`$RUNTIME\`): \`$("$JAVA" -version 2>&1 | sed -n 2p)\`, \`$JAVA_OPTS\`, AOT cache: $([ -n "$AOT_OURS" ] && echo yes || echo no)," \
         "\`MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\`. Tokens: $TOKEN_ALG, Backstage-shaped (\`typ: vnd.backstage.user\`, \`aud: backstage\`," \
         "roles from \`ent\`), verified against the stand-in issuer's JWKS. LiteLLM stand-in: \`bench/StandIn.java\`, ${LATENCY_MS} ms" \
-        "per answer. Each point: wrk for ${DURATION} s after a ${WARMUP} s warm-up. CPU ms/req is the process's user+system" \
-        "time over the point divided by its requests."
+        "per answer. Each point: wrk for ${DURATION} s, measured after every route ran ${WARMUP} s on the same instance" \
+        "(steady state: the JIT has compiled the hot path); the cold row shows the first ${DURATION} s after a start." \
+        "CPU ms/req is the process's user+system time over the point divided by its requests."
     echo
     echo "## Start-up to the first (authenticated) 200, median of $STARTS, started alternately"
     echo
@@ -354,6 +374,9 @@ verdict() { if [ "$1" = 1 ]; then echo met; else echo "**miss**"; fi; }
                     name, dname, $2, d[1], s[1], d[2] / 1000, s[2] / 1000, (s[2] - d[2]) / 1000,
                     d[3] / 1000, s[3] / 1000, (s[3] - d[3]) / 1000, s[4] + s[5], u[1], u[2], u[3] }' "$ROWS"
     done
+    awk -v r="$COLD" -v c="$COLD_CPU" 'BEGIN { split(r, b, " ")
+        printf "| cold: GET /users/{id}, first %s s after the start | 16 | | %.0f | | %.2f ms | | | %.2f ms | | %d | , %s, |\n",
+            '"$DURATION"', b[1], b[2] / 1000, b[3] / 1000, b[4] + b[5], c }'
     echo
     echo "RSS: ${IDLE_RSS} MB idle, ${LOAD_RSS} MB after the load (target ≤ 150 MB: $(verdict $(( LOAD_RSS <= 150 )))), ${WORKSHOP_RSS} MB after the workshop."
     echo
@@ -384,6 +407,11 @@ verdict() { if [ "$1" = 1 ]; then echo met; else echo "**miss**"; fi; }
         echo "## Side by side with the Backstage Node plugin (same stand-in, the same real Backstage ES256 guest token)"
         echo
         echo "Start to the first authenticated 200: peer ${PEER_START} ms (Node, no build step), ours ${PEER_OURS_START} ms."
+        echo
+        echo "Cold, GET /users/{id} at c=16 in the first ${DURATION} s after each start (before the warm-up; not a target):" \
+            "$(awk -v p="$PEER_COLD" -v o="$PEER_OURS_COLD" 'BEGIN { split(p, a, " "); split(o, b, " ")
+                printf "peer %.0f req/s, p50 %.2f ms, %.3f CPU ms/req; ours %.0f req/s, p50 %.2f ms, %.3f CPU ms/req",
+                    a[1], a[2] / 1000, a[7], b[1], b[2] / 1000, b[7] }')."
         echo
         echo "| Route | c | Peer req/s | Ours req/s | Ours/peer req/s | Peer p50 / p99 | Ours p50 / p99 | Peer CPU ms/req | Ours CPU ms/req | Ours/peer CPU | Errors peer, ours |"
         echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
