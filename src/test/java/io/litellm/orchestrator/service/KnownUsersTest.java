@@ -52,6 +52,19 @@ class KnownUsersTest {
     }
 
     @Test
+    void aRenewedEntryIsNotTheOldestAnyMore() {
+        KnownUsers known = memo(Duration.ofSeconds(60), 3);
+        for (String user : List.of("jane", "bob", "jane", "carol", "dave")) {
+            known.remember(user);
+            now.incrementAndGet();
+        }
+        assertThat(known.knows("bob")).isFalse();
+        assertThat(known.knows("jane")).isTrue();
+        assertThat(known.knows("carol")).isTrue();
+        assertThat(known.knows("dave")).isTrue();
+    }
+
+    @Test
     void expiredEntriesMakeRoomBeforeLiveOnes() {
         KnownUsers known = memo(Duration.ofSeconds(60), 3);
         known.remember("old1");
