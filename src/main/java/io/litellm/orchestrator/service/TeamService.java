@@ -174,9 +174,7 @@ public class TeamService {
             throw ApiException.input("body: give at least one field to change");
         }
         return requireTeamKey(groupRef, keyId)
-                .call(row -> caller.admin() ? Uni.createFrom().voidItem()
-                        : requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
-                                .replaceWithVoid())
+                .call(row -> checkChanges(caller, groupRef, row, changes))
                 .flatMap(row -> keys.applyChanges(caller.caller(), keyId, row, changes.metadata() == null ? changes
                         : changes.withMetadata(withCreator(changes.metadata(),
                                 row.path("metadata").path(CREATED_BY).asText(null)))));
@@ -202,11 +200,7 @@ public class TeamService {
 
             @Override
             public Uni<Void> checkChanges(ObjectNode row, UpdateUserKeyRequest changes) {
-                if (caller.admin() || changes.changesNothing()) {
-                    return Uni.createFrom().voidItem();
-                }
-                return requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
-                        .replaceWithVoid();
+                return TeamService.this.checkChanges(caller, groupRef, row, changes);
             }
         };
     }
@@ -226,11 +220,33 @@ public class TeamService {
                 .orElseThrow(() -> ApiException.notFound("Key " + keyId + " not found for group " + groupRef)));
     }
 
-    private void checkUpdate(TeamInfo team, ObjectNode key, UpdateUserKeyRequest changes) {
+    /**
+     * The field policy for a member's changes of a team key. The team's row is read only when a change is measured
+     * against it ({@code maxBudget}, {@code models}); the key row proves the team exists (LiteLLM deletes a team's
+     * keys with it).
+     */
+    private Uni<Void> checkChanges(GroupCaller caller, String groupRef, ObjectNode row, UpdateUserKeyRequest changes) {
+        if (caller.admin() || changes.changesNothing()) {
+            return Uni.createFrom().voidItem();
+        }
+        counted(() -> checkKeyChange(row, changes));
+        if (changes.maxBudget() == null && changes.models() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
+                .replaceWithVoid();
+    }
+
+    /** The checks of a member's change that need only the key's row. */
+    private void checkKeyChange(ObjectNode key, UpdateUserKeyRequest changes) {
         policy.checkMetadata(changes.metadata());
         if (Boolean.FALSE.equals(changes.blocked()) && key.path("blocked").asBoolean(false)) {
             throw ApiException.notAllowed("blocked: only an admin may unblock a key");
         }
+    }
+
+    /** The checks of a member's change measured against the team's row. */
+    private void checkUpdate(TeamInfo team, ObjectNode key, UpdateUserKeyRequest changes) {
         checkBudget(team, changes.maxBudget());
         if (changes.models() != null && restrictsModels(team)) {
             if (changes.models().isEmpty()) {

@@ -206,8 +206,11 @@ class GroupRoutesTest extends ApiTest {
                 .withRequestBody(equalToJson("""
                         {"key":"%s","key_alias":"deploy","metadata":{"pipeline":"deploy","createdBy":"user:default/alice"}}"""
                         .formatted(key))));
+        // alias and metadata are not measured against the team: its row is not read
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
         as(jane()).body("{\"maxBudget\":21}").patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then()
                 .statusCode(403).body("message", containsString("maxBudget"));
+        litellm().verify(1, getRequestedFor(urlPathEqualTo("/team/info")));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")));
     }
 
@@ -242,6 +245,19 @@ class GroupRoutesTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/block"))
                 .withRequestBody(equalToJson("{\"key\":\"" + key + "\"}")));
         litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/update")));
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
+    }
+
+    @Test
+    void aMemberMayNotUnblockATeamKey() {
+        String key = hash("team-unblock");
+        KeyFixtures.keyInfo(KeyFixtures.row(key, "x", "{\"user_id\":null,\"team_id\":\"" + PLATFORM_TEAM
+                + "\",\"blocked\":true}"));
+        teamExists(PLATFORM_TEAM, PLATFORM, 20.0, null);
+        as(jane()).body("{\"blocked\":false}").patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then()
+                .statusCode(403).body("message", containsString("unblock"));
+        litellm().verify(0, postRequestedFor(anyUrl()));
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
     }
 
     @Test
