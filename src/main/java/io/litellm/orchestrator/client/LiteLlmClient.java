@@ -188,9 +188,13 @@ public class LiteLlmClient {
         return guard(api.newTeam(request, changedBy)).replaceWithVoid();
     }
 
+    /**
+     * {@code /team/update}; answers {@code {"team_id", "data": <the team's row after the change>}}, or 404 "Team not
+     * found" for an unknown team (it does not upsert).
+     */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
-    public Uni<Void> updateTeam(LiteLlmDtos.UpdateTeamRequest request, String changedBy) {
-        return guard(api.updateTeam(request, changedBy)).replaceWithVoid();
+    public Uni<JsonNode> changeTeam(LiteLlmDtos.UpdateTeamRequest request, String changedBy) {
+        return guard(api.updateTeam(request, changedBy));
     }
 
     /** One page (1-based) of a team's keys as full rows. */

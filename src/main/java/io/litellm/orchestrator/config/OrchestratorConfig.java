@@ -30,6 +30,23 @@ public interface OrchestratorConfig {
     /** Defaults applied to users created through this service. */
     UserDefaults userDefaults();
 
+    /** The memo of user ids LiteLLM confirmed to exist, which spares {@code createUserKey} its {@code /user/info}. */
+    KnownUsers knownUsers();
+
+    interface KnownUsers {
+        /**
+         * How long a confirmed user id is trusted without asking LiteLLM again; {@code 0} turns the memo off. 60 s
+         * matches how long LiteLLM itself serves a user row from its auth cache ({@code user_api_key_cache},
+         * {@code UserAPIKeyCacheTTLEnum.in_memory_cache_ttl}).
+         */
+        @WithDefault("60s")
+        Duration ttl();
+
+        /** Most user ids kept; past it the oldest entry goes first. */
+        @WithDefault("10000")
+        int maxSize();
+    }
+
     /** Key regeneration ({@code regenerateUserKey}). */
     Regenerate regenerate();
 

@@ -3,6 +3,7 @@ package io.litellm.orchestrator.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,14 +48,27 @@ public class KeyFieldPolicy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Whether {@link #checkCreate} needs the user's row: only a non-admin's {@code maxBudget} and {@code models} are
+     * measured against it.
+     */
+    public boolean createNeedsUser(Caller caller, CreateUserKeyRequest request) {
+        return !caller.admin() && (request.maxBudget() != null || request.models() != null);
+    }
+
+    /** @param user the user's row; may be null only when {@link #createNeedsUser} is false */
     public void checkCreate(Caller caller, UserInfo user, CreateUserKeyRequest request) {
         if (caller.admin()) {
             return;
         }
         counted(() -> {
             checkMetadata(request.metadata());
-            checkBudget(user, request.maxBudget());
-            checkModels(user, request.models());
+            if (request.maxBudget() != null || request.models() != null) {
+                // never skip a limit for want of the row
+                Objects.requireNonNull(user, "the user's row is needed to check maxBudget and models");
+                checkBudget(user, request.maxBudget());
+                checkModels(user, request.models());
+            }
         });
     }
 

@@ -38,20 +38,30 @@ public class KeyService {
     private final UserService users;
     private final KeyFieldPolicy policy;
     private final LiteLlmConfig litellmConfig;
+    private final KnownUsers known;
 
-    public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig) {
+    public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig,
+            KnownUsers known) {
         this.litellm = litellm;
         this.users = users;
         this.policy = policy;
         this.litellmConfig = litellmConfig;
+        this.known = known;
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
-        // /key/generate does not check that the user exists (generate_key_helper_fn skips the user table for keys),
-        // so the user is always looked up first: without it an unknown id would get a key with no user behind it
-        return users.requireUser(caller, userId)
-                .flatMap(user -> {
-                    policy.checkCreate(caller, user, request);
+        // /key/generate does not check that the user exists (generate_key_helper_fn skips the user table for keys):
+        // without a look-up an unknown id would get a key with no user behind it. A user LiteLLM confirmed within
+        // orchestrator.known-users.ttl is not looked up again, unless the field policy needs its row.
+        Uni<Void> ready;
+        if (policy.createNeedsUser(caller, request) || !known.knows(userId)) {
+            ready = users.requireUser(caller, userId).invoke(user -> policy.checkCreate(caller, user, request))
+                    .replaceWithVoid();
+        } else {
+            ready = Uni.createFrom().voidItem().invoke(() -> policy.checkCreate(caller, null, request));
+        }
+        return ready
+                .flatMap(checked -> {
                     GenerateKeyRequest upstream = new GenerateKeyRequest(userId, request.keyAlias(), request.models(),
                             request.maxBudget(), request.budgetDuration(), request.duration(), request.metadata(),
                             null, null, null, null);

@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -84,16 +85,26 @@ public class TeamService {
         return requireTeam(caller, groupRef).map(team -> toGroup(groupRef, team));
     }
 
-    /** Admin only (checked by the caller of this method): changes the team, then answers it as read back. */
+    /**
+     * Admin only (checked by the caller of this method): changes the team and answers it as LiteLLM now holds it.
+     * No look-up first: {@code /team/update} refuses an unknown team with 404 (it does not upsert) and answers the
+     * row after the change; the team is read back only if an answer lacks it.
+     */
     public Uni<Group> updateGroup(GroupCaller caller, String groupRef, UpdateGroupRequest changes) {
         if (changes.changesNothing()) {
             throw ApiException.input("body: give at least one field to change");
         }
         String teamId = teamIdOf(groupRef);
-        return requireExisting(groupRef)
-                .flatMap(team -> litellm.updateTeam(new UpdateTeamRequest(teamId, changes.maxBudget(),
-                        changes.budgetDuration(), changes.models()), caller.principal()))
-                .flatMap(done -> requireExisting(groupRef))
+        return litellm.changeTeam(new UpdateTeamRequest(teamId, changes.maxBudget(), changes.budgetDuration(),
+                changes.models()), caller.principal())
+                .onFailure(TeamService::isUnknownTeam).transform(failure -> notFound(groupRef))
+                .flatMap(answer -> {
+                    JsonNode row = answer.path("data");
+                    if (row.isObject() && teamId.equals(row.path("team_id").asText(null))) {
+                        return Uni.createFrom().item(JSON.convertValue(row, TeamInfo.class));
+                    }
+                    return requireExisting(groupRef);
+                })
                 .map(team -> toGroup(groupRef, team));
     }
 
@@ -174,9 +185,7 @@ public class TeamService {
             throw ApiException.input("body: give at least one field to change");
         }
         return requireTeamKey(groupRef, keyId)
-                .call(row -> caller.admin() ? Uni.createFrom().voidItem()
-                        : requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
-                                .replaceWithVoid())
+                .call(row -> checkChanges(caller, groupRef, row, changes))
                 .flatMap(row -> keys.applyChanges(caller.caller(), keyId, row, changes.metadata() == null ? changes
                         : changes.withMetadata(withCreator(changes.metadata(),
                                 row.path("metadata").path(CREATED_BY).asText(null)))));
@@ -202,11 +211,7 @@ public class TeamService {
 
             @Override
             public Uni<Void> checkChanges(ObjectNode row, UpdateUserKeyRequest changes) {
-                if (caller.admin() || changes.changesNothing()) {
-                    return Uni.createFrom().voidItem();
-                }
-                return requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
-                        .replaceWithVoid();
+                return TeamService.this.checkChanges(caller, groupRef, row, changes);
             }
         };
     }
@@ -226,11 +231,33 @@ public class TeamService {
                 .orElseThrow(() -> ApiException.notFound("Key " + keyId + " not found for group " + groupRef)));
     }
 
-    private void checkUpdate(TeamInfo team, ObjectNode key, UpdateUserKeyRequest changes) {
+    /**
+     * The field policy for a member's changes of a team key. The team's row is read only when a change is measured
+     * against it ({@code maxBudget}, {@code models}); the key row proves the team exists (LiteLLM deletes a team's
+     * keys with it).
+     */
+    private Uni<Void> checkChanges(GroupCaller caller, String groupRef, ObjectNode row, UpdateUserKeyRequest changes) {
+        if (caller.admin() || changes.changesNothing()) {
+            return Uni.createFrom().voidItem();
+        }
+        counted(() -> checkKeyChange(row, changes));
+        if (changes.maxBudget() == null && changes.models() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return requireExisting(groupRef).invoke(team -> counted(() -> checkUpdate(team, row, changes)))
+                .replaceWithVoid();
+    }
+
+    /** The checks of a member's change that need only the key's row. */
+    private void checkKeyChange(ObjectNode key, UpdateUserKeyRequest changes) {
         policy.checkMetadata(changes.metadata());
         if (Boolean.FALSE.equals(changes.blocked()) && key.path("blocked").asBoolean(false)) {
             throw ApiException.notAllowed("blocked: only an admin may unblock a key");
         }
+    }
+
+    /** The checks of a member's change measured against the team's row. */
+    private void checkUpdate(TeamInfo team, ObjectNode key, UpdateUserKeyRequest changes) {
         checkBudget(team, changes.maxBudget());
         if (changes.models() != null && restrictsModels(team)) {
             if (changes.models().isEmpty()) {
@@ -292,6 +319,12 @@ public class TeamService {
 
     private static ApiException notFound(String groupRef) {
         return ApiException.notFound("Group " + groupRef + " has no LiteLLM team");
+    }
+
+    /** LiteLLM's answer to {@code /team/update} of an unknown team: 404 "Team not found, passed team_id=…". */
+    static boolean isUnknownTeam(Throwable failure) {
+        return failure instanceof UpstreamException.Rejected rejected && rejected.status() == 404
+                && String.valueOf(failure.getMessage()).toLowerCase().contains("team not found");
     }
 
     /** LiteLLM's answer to {@code /team/new} for an id that exists: 400 "Team id = … already exists". */

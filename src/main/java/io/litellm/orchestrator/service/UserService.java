@@ -2,6 +2,7 @@ package io.litellm.orchestrator.service;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,13 +36,26 @@ public class UserService {
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
     private final AuditLog audit;
+    private final KnownUsers known;
     /** Automatic creations in flight, by user id. */
     private final Map<String, Uni<UserInfo>> creating = new ConcurrentHashMap<>();
 
-    public UserService(LiteLlmClient litellm, OrchestratorConfig config, AuditLog audit) {
+    public UserService(LiteLlmClient litellm, OrchestratorConfig config, AuditLog audit, KnownUsers known) {
         this.litellm = litellm;
         this.config = config;
         this.audit = audit;
+        this.known = known;
+    }
+
+    /** {@code /user/info}; what it answers about the user's existence goes into {@link KnownUsers}. */
+    private Uni<Optional<UserInfo>> findUser(String userId) {
+        return litellm.findUser(userId).invoke(found -> {
+            if (found.isPresent()) {
+                known.remember(userId);
+            } else {
+                known.forget(userId);
+            }
+        });
     }
 
     public Uni<User> createUser(Caller caller, CreateUserRequest request) {
@@ -54,12 +68,13 @@ public class UserService {
                 request.maxBudget() != null ? request.maxBudget() : defaults.maxBudget(),
                 request.budgetDuration() != null ? request.budgetDuration() : defaults.budgetDuration(), false);
         // the check first: up to 1.80.x /user/new of an existing id silently keeps the old row and answers 200
-        return litellm.findUser(userId)
+        return findUser(userId)
                 .flatMap(existing -> {
                     if (existing.isPresent()) {
                         return Uni.createFrom().failure(alreadyExists(userId));
                     }
-                    return litellm.createUser(upstream, caller.principal());
+                    return litellm.createUser(upstream, caller.principal())
+                            .invoke(created -> known.remember(userId));
                 })
                 // a concurrent creation can still win the race between our check and LiteLLM's insert
                 .onFailure(UserService::isDuplicate).transform(failure -> alreadyExists(userId))
@@ -70,7 +85,7 @@ public class UserService {
     }
 
     public Uni<User> getUser(Caller caller, String userId) {
-        return litellm.findUser(userId).flatMap(found -> {
+        return findUser(userId).flatMap(found -> {
             if (found.isPresent()) {
                 return Uni.createFrom().item(found.get());
             }
@@ -91,7 +106,7 @@ public class UserService {
         if (user.createdAt() != null) {
             return Uni.createFrom().item(user);
         }
-        return litellm.findUser(user.userId()).map(found -> found.orElse(user));
+        return findUser(user.userId()).map(found -> found.orElse(user));
     }
 
     /**
@@ -99,7 +114,7 @@ public class UserService {
      * {@code orchestrator.auto-create-users} is on); never for someone else's id.
      */
     public Uni<UserInfo> requireUser(Caller caller, String userId) {
-        return litellm.findUser(userId).flatMap(found -> {
+        return findUser(userId).flatMap(found -> {
             if (found.isPresent()) {
                 return Uni.createFrom().item(found.get());
             }
@@ -117,6 +132,7 @@ public class UserService {
     private Uni<UserInfo> autoCreate(Caller caller, String userId) {
         return creating.computeIfAbsent(userId, id -> audit.audited("createUser(auto)", caller, id, null, null,
                 litellm.createUser(defaultsFor(id), caller.principal())
+                        .invoke(created -> known.remember(id))
                         .map(created -> new UserInfo(id, created.maxBudget(), created.budgetDuration(),
                                 created.spend() != null ? created.spend() : 0.0, created.createdAt(), List.of()))
                         .onFailure(UserService::isDuplicate).recoverWithUni(() -> requireExisting(id))
@@ -128,7 +144,7 @@ public class UserService {
     }
 
     private Uni<UserInfo> requireExisting(String userId) {
-        return litellm.findUser(userId).map(found -> found.orElseThrow(() -> new ApiException(ErrorKind.BAD_GATEWAY,
+        return findUser(userId).map(found -> found.orElseThrow(() -> new ApiException(ErrorKind.BAD_GATEWAY,
                 "LiteLLM reported user " + userId + " as existing but does not return it", null, null)));
     }
 
@@ -160,7 +176,7 @@ public class UserService {
 
     /** The LiteLLM user, or 404; never creates it. */
     public Uni<UserInfo> requireUser(String userId) {
-        return litellm.findUser(userId)
+        return findUser(userId)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("User " + userId + " not found")));
     }
 

@@ -73,13 +73,15 @@ public class WorkshopService {
     private final KeyService keys;
     private final OrchestratorConfig config;
     private final LiteLlmConfig litellmConfig;
+    private final KnownUsers known;
 
     public WorkshopService(LiteLlmClient litellm, KeyService keys, OrchestratorConfig config,
-            LiteLlmConfig litellmConfig) {
+            LiteLlmConfig litellmConfig, KnownUsers known) {
         this.litellm = litellm;
         this.keys = keys;
         this.config = config;
         this.litellmConfig = litellmConfig;
+        this.known = known;
     }
 
     public static String alias(String workshopId, String userId) {
@@ -201,7 +203,8 @@ public class WorkshopService {
         NewUserRequest user = new NewUserRequest(userId, config.userDefaults().maxBudget().orElse(null),
                 config.userDefaults().budgetDuration().orElse(null), false);
         return litellm.createUser(user, caller.principal()).replaceWithVoid()
-                .onFailure(WorkshopService::isDuplicateUser).recoverWithNull();
+                .onFailure(WorkshopService::isDuplicateUser).recoverWithNull()
+                .invoke(() -> known.remember(userId));
     }
 
     private Uni<WorkshopAttendee> generate(Caller caller, String workshopId, WorkshopRequest request, String userId,
@@ -256,7 +259,9 @@ public class WorkshopService {
             if (users) {
                 List<String> userIds = List.copyOf(new LinkedHashSet<>(rows.stream().map(WorkshopService::userOf)
                         .filter(id -> id != null).toList()));
-                left = inBatches(userIds, batch -> litellm.deleteUsers(batch, caller.principal()).replaceWith(batch.size()))
+                // forgotten however the deletion ends: a user that may be gone must be looked up again
+                left = inBatches(userIds, batch -> litellm.deleteUsers(batch, caller.principal())
+                        .onTermination().invoke(() -> known.forgetAll(batch)).replaceWith(batch.size()))
                         .flatMap(done -> scan(workshopId));
             }
             return left.flatMap(remaining -> inBatches(remaining, batch -> litellm.deleteKeys(

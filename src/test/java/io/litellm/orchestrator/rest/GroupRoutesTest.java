@@ -206,8 +206,11 @@ class GroupRoutesTest extends ApiTest {
                 .withRequestBody(equalToJson("""
                         {"key":"%s","key_alias":"deploy","metadata":{"pipeline":"deploy","createdBy":"user:default/alice"}}"""
                         .formatted(key))));
+        // alias and metadata are not measured against the team: its row is not read
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
         as(jane()).body("{\"maxBudget\":21}").patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then()
                 .statusCode(403).body("message", containsString("maxBudget"));
+        litellm().verify(1, getRequestedFor(urlPathEqualTo("/team/info")));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")));
     }
 
@@ -242,6 +245,19 @@ class GroupRoutesTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/block"))
                 .withRequestBody(equalToJson("{\"key\":\"" + key + "\"}")));
         litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/update")));
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
+    }
+
+    @Test
+    void aMemberMayNotUnblockATeamKey() {
+        String key = hash("team-unblock");
+        KeyFixtures.keyInfo(KeyFixtures.row(key, "x", "{\"user_id\":null,\"team_id\":\"" + PLATFORM_TEAM
+                + "\",\"blocked\":true}"));
+        teamExists(PLATFORM_TEAM, PLATFORM, 20.0, null);
+        as(jane()).body("{\"blocked\":false}").patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then()
+                .statusCode(403).body("message", containsString("unblock"));
+        litellm().verify(0, postRequestedFor(anyUrl()));
+        litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
     }
 
     @Test
@@ -271,10 +287,38 @@ class GroupRoutesTest extends ApiTest {
                 .withRequestBody(equalToJson("""
                         {"team_id":"%s","max_budget":100.0,"budget_duration":"1mo","models":["gpt-4o"]}"""
                         .formatted(PLATFORM_TEAM))));
+        // this answer carries no row: the team is read back once
+        litellm().verify(1, getRequestedFor(urlPathEqualTo("/team/info")));
         as(TestTokens.admin("root")).body("{}").patch(BASE + "/groups/" + PLATFORM_PATH).then().statusCode(400);
         as(TestTokens.admin("root")).body("{\"maxBudget\":-1}").patch(BASE + "/groups/" + PLATFORM_PATH).then()
                 .statusCode(400).body("message", containsString("maxBudget"));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/team/update")));
+    }
+
+    @Test
+    void anAdminsGroupChangeIsOneCall() {
+        litellm().stubFor(post(urlPathEqualTo("/team/update")).willReturn(okJson("""
+                {"team_id":"%1$s","data":{"team_id":"%1$s","team_alias":"%2$s","max_budget":100.0,
+                 "budget_duration":"1mo","models":["gpt-4o"],"spend":3.5,"blocked":false,"metadata":{}}}"""
+                .formatted(PLATFORM_TEAM, PLATFORM))));
+        as(TestTokens.admin("root")).body("{\"maxBudget\":100,\"budgetDuration\":\"1mo\",\"models\":[\"gpt-4o\"]}")
+                .patch(BASE + "/groups/" + PLATFORM_PATH).then().statusCode(200)
+                .body("maxBudget", org.hamcrest.Matchers.equalTo(100.0f))
+                .body("budgetDuration", org.hamcrest.Matchers.equalTo("1mo"))
+                .body("models", contains("gpt-4o")).body("spend", org.hamcrest.Matchers.equalTo(3.5f));
+        litellm().verify(1, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void changingAGroupWithoutATeamIsNotFound() {
+        // /team/update refuses an unknown team (FastAPI's detail form); it never creates one
+        litellm().stubFor(post(urlPathEqualTo("/team/update")).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                .withBody("{\"detail\":{\"error\":\"Team not found, passed team_id=" + PLATFORM_TEAM + "\"}}")));
+        as(TestTokens.admin("root")).body("{\"maxBudget\":100}").patch(BASE + "/groups/" + PLATFORM_PATH).then()
+                .statusCode(404).body("name", org.hamcrest.Matchers.equalTo("NotFoundError"))
+                .body("message", containsString(PLATFORM));
+        litellm().verify(1, anyRequestedFor(anyUrl()));
     }
 
     @Test

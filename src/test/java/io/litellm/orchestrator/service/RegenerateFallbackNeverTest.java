@@ -144,6 +144,11 @@ class RegenerateFallbackNeverTest extends ApiTest {
             }
 
             @Override
+            public KnownUsers knownUsers() {
+                return base.knownUsers();
+            }
+
+            @Override
             public Regenerate regenerate() {
                 return regenerate;
             }

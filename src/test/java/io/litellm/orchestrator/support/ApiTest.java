@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import io.litellm.orchestrator.service.KnownUsers;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
@@ -28,9 +29,14 @@ public abstract class ApiTest {
     @Inject
     protected CircuitBreakerMaintenance breakers;
 
+    @Inject
+    protected KnownUsers knownUsers;
+
     @BeforeEach
     void cleanUpstream() {
         LiteLlmStubs.litellm().resetAll();
+        // users remembered by an earlier test would spare this one's look-ups
+        knownUsers.clear();
         RotationClaimStubs.install();
     }
 
