@@ -54,11 +54,11 @@ public final class LiteLlmStubs {
     }
 
     /**
-     * The release line the stubs answer like where LiteLLM's answers differ; {@code -Dlitellm.line=V1_80} runs the
+     * The release line the stubs answer like where LiteLLM's answers differ; {@code -Dstubs.litellm-line=V1_80} runs the
      * suite against the 1.80.x answers. Tests that must cover both pass a line explicitly.
      */
     public static Line line() {
-        return Line.valueOf(System.getProperty("litellm.line", Line.CURRENT.name()));
+        return Line.valueOf(System.getProperty("stubs.litellm-line", Line.CURRENT.name()));
     }
 
     /** LiteLLM's answer for an unknown id on {@link #line()}. */
