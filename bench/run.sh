@@ -316,10 +316,13 @@ if [ -n "$PEER" ]; then
     for op in "${OPS[@]}"; do
         peer_point peer "$op" 16 "$WARMUP" >/dev/null; peer_point ours "$op" 16 "$WARMUP" >/dev/null
     done
-    hashes=$(curl -s -H "Authorization: Bearer $MASTER_KEY" "$LITELLM/key/list?user_id=$PU&page=1&size=1000000" \
-        | python3 -c 'import sys, json; print(json.dumps(json.load(sys.stdin)["keys"]))')
-    curl -s -o /dev/null -X POST "$LITELLM/key/delete" -H "Authorization: Bearer $MASTER_KEY" \
-        -H 'Content-Type: application/json' -d "{\"keys\": $hashes}"
+    # tens of thousands of hashes: the body goes through a pipe, not the command line
+    curl -s -H "Authorization: Bearer $MASTER_KEY" "$LITELLM/key/list?user_id=$PU&page=1&size=1000000" \
+        | python3 -c 'import sys, json; print(json.dumps({"keys": json.load(sys.stdin)["keys"]}))' \
+        | curl -s -o /dev/null -X POST "$LITELLM/key/delete" -H "Authorization: Bearer $MASTER_KEY" \
+            -H 'Content-Type: application/json' --data-binary @-
+    log "deleted the warm-up's keys: $(curl -s -H "Authorization: Bearer $MASTER_KEY" \
+        "$LITELLM/key/list?user_id=$PU&page=1&size=10" | python3 -c 'import sys, json; print(json.load(sys.stdin)["total_count"])') left"
     for op in "${OPS[@]}"; do
         for c in $CONCURRENCY; do
             p0=$(cpu_ms "$PEER_PID"); peer=$(peer_point peer "$op" "$c" "$DURATION"); p1=$(cpu_ms "$PEER_PID")
