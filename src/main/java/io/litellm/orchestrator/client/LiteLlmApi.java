@@ -11,7 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,10 +32,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * LiteLLM's management API. Package-private: everything goes through {@link LiteLlmClient}, which adds fault
- * tolerance. The master key is added here and nowhere else.
+ * tolerance. The master key is added here ({@link MasterKeyHeader}) and nowhere else.
  */
 @RegisterRestClient(configKey = "litellm")
-@ClientHeaderParam(name = "Authorization", value = "Bearer ${litellm.master-key}")
+@RegisterClientHeaders(MasterKeyHeader.class)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface LiteLlmApi {
