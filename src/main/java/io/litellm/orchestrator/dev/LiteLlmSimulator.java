@@ -82,6 +82,21 @@ public final class LiteLlmSimulator {
     private final Map<String, Instant> deprecated = new LinkedHashMap<>();
     /** Team rows by team id. */
     private final Map<String, ObjectNode> teams = new LinkedHashMap<>();
+    /**
+     * This replica's in-memory key cache ({@code user_api_key_cache}): a copy of a key's row by token hash, filled by
+     * virtual-key auth on a miss and served without reading {@link #keys} while fresh; see {@link #CACHE_TTL}.
+     */
+    private final Map<String, Cached> keyCache = new LinkedHashMap<>();
+
+    /**
+     * How long a cached key row lives: LiteLLM's {@code general_settings.user_api_key_cache_ttl}, default
+     * {@code UserAPIKeyCacheTTLEnum.in_memory_cache_ttl} = 60 s (auth_checks.py {@code _cache_key_object}).
+     */
+    public static final Duration CACHE_TTL = Duration.ofSeconds(60);
+
+    /** A cached row and when it stops being served. */
+    private record Cached(ObjectNode row, Instant until) {
+    }
 
     /**
      * @param masterKey the bearer token every management call must carry
@@ -370,6 +385,8 @@ public final class LiteLlmSimulator {
         checkKeyFields(body, row.get("token").asText());
         applyKeyFields(row, body);
         row.put("updated_at", Instant.now().toString());
+        // update_key_fn: _delete_cache_key_object(hash_token(key)), the key as given (a hash evicts nothing)
+        evict(hashToken(key));
         // LiteLLM answers what it wrote: the fields sent, the whole metadata, and the key as given
         ObjectNode answer = JSON.createObjectNode().put("key", key);
         for (String field : KEY_FIELDS) {
@@ -398,6 +415,13 @@ public final class LiteLlmSimulator {
         }
         row.put("blocked", blocked);
         row.put("updated_at", Instant.now().toString());
+        // block_key/unblock_key: get_key_object (the cached copy if any, else the row) gets the flag and is cached
+        // again under the real hash with a fresh TTL; its other fields stay as cached
+        String hash = row.get("token").asText();
+        ObjectNode cached = cachedRow(hash);
+        ObjectNode rewritten = cached != null ? cached : row.deepCopy();
+        rewritten.put("blocked", blocked);
+        keyCache.put(hash, new Cached(rewritten, clock.instant().plus(CACHE_TTL)));
         return Reply.json(200, row.deepCopy());
     }
 
@@ -435,6 +459,11 @@ public final class LiteLlmSimulator {
             throw new Rejection(400, "Either keys or key_aliases must be provided", "bad_request_error", "keys");
         }
         hashes.forEach(keys::remove);
+        // delete_verification_tokens: evicts each hash and sha256 of it, so the real entry goes
+        hashes.forEach(hash -> {
+            evict(hash);
+            evict(hashToken(hash));
+        });
         ObjectNode answer = JSON.createObjectNode();
         hashes.forEach(answer.putArray("deleted_keys")::add);
         return Reply.json(200, answer);
@@ -466,6 +495,9 @@ public final class LiteLlmSimulator {
                 && !parseDuration(grace).isZero()) {
             deprecated.put(oldHash, clock.instant().plus(parseDuration(grace)));
         }
+        // _execute_virtual_key_regeneration: _delete_cache_key_object(hash_token(key)) with the key as given, so a
+        // hash as argument evicts sha256(hash) and the old row stays cached under its real hash
+        evict(hashToken(key));
         return Reply.json(200, generated(secret, row));
     }
 
@@ -520,8 +552,10 @@ public final class LiteLlmSimulator {
     }
 
     /**
-     * An LLM route ({@code GET /v1/models}) called with a virtual key, judged as LiteLLM's auth does: unknown, blocked
-     * and expired keys are refused; a regenerated key's old secret works only within its grace period.
+     * An LLM route ({@code GET /v1/models}) called with a virtual key, judged as LiteLLM's auth does
+     * (user_api_key_auth, auth_checks.get_key_object): the row comes from this replica's cache when fresh, else from
+     * the database (and is then cached); unknown, blocked and expired keys are refused; a regenerated key's old secret
+     * works only within its grace period.
      */
     private Reply models(String authorization) {
         String secret = authorization != null && authorization.startsWith("Bearer ")
@@ -530,8 +564,12 @@ public final class LiteLlmSimulator {
             return error(401, "Authentication Error, No api key passed in.", "auth_error", "None");
         }
         String hash = hash(secret);
-        ObjectNode row = keys.get(hash);
         Instant now = clock.instant();
+        ObjectNode row = cachedRow(hash);
+        if (row == null && keys.containsKey(hash)) {
+            row = keys.get(hash).deepCopy();
+            keyCache.put(hash, new Cached(row, now.plus(CACHE_TTL)));
+        }
         if (row == null) {
             Instant revokeAt = deprecated.get(hash);
             if (revokeAt == null || !now.isBefore(revokeAt)) {
@@ -552,6 +590,33 @@ public final class LiteLlmSimulator {
         ObjectNode answer = JSON.createObjectNode().put("object", "list");
         answer.putArray("data").addObject().put("id", "gpt-4o-mini").put("object", "model");
         return Reply.json(200, answer);
+    }
+
+    /** The cached row of a hash while fresh (a copy), else null; a stale entry is dropped. */
+    private ObjectNode cachedRow(String hash) {
+        Cached cached = keyCache.get(hash);
+        if (cached == null) {
+            return null;
+        }
+        if (!clock.instant().isBefore(cached.until())) {
+            keyCache.remove(hash);
+            return null;
+        }
+        return cached.row().deepCopy();
+    }
+
+    private void evict(String cacheKey) {
+        keyCache.remove(cacheKey);
+    }
+
+    /** LiteLLM's {@code hash_token}: sha256 of whatever it is given, secret or hash alike. */
+    private static String hashToken(String value) {
+        return hash(value);
+    }
+
+    /** Whether this replica holds a fresh cached row for a key hash (for tests). */
+    public synchronized boolean cached(String keyHash) {
+        return cachedRow(keyHash) != null;
     }
 
     private static ObjectNode generated(String secret, ObjectNode row) {
@@ -656,6 +721,7 @@ public final class LiteLlmSimulator {
         users.clear();
         keys.clear();
         deprecated.clear();
+        keyCache.clear();
     }
 
     /** Gives the simulated proxy an Enterprise licence, or takes it away (as restarting LiteLLM with one would). */

@@ -1,6 +1,7 @@
 package io.litellm.orchestrator.dev;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -349,5 +350,65 @@ class LiteLlmSimulatorTest {
         assertEquals("a", stored.path("metadata").path("nonce").asText());
         assertEquals(1, litellm.keyCount());
         assertEquals(401, useKey(litellm, "sk-chosen-1"), "a blocked key is refused");
+    }
+
+    // --- the per-replica key cache (auth_checks.get_key_object, _delete_cache_key_object) ---------------------
+
+    @Test
+    void authServesTheCachedRowUntilItsTtlWithoutReadingTheDatabase() {
+        ManualClock clock = new ManualClock();
+        LiteLlmSimulator sim = new LiteLlmSimulator(MASTER, true, null, clock);
+        JsonNode key = json(post(sim, "/key/generate", "{}"));
+        String secret = key.get("key").asText();
+        String hash = key.get("token_id").asText();
+        assertEquals(200, useKey(sim, secret));
+        assertTrue(sim.cached(hash));
+        // /key/update given the hash evicts sha256(hash): the cached row (unblocked) is still served
+        assertEquals(200, post(sim, "/key/update", "{\"key\":\"" + hash + "\",\"blocked\":true}").status());
+        assertEquals(200, useKey(sim, secret), "the stale cached row is served");
+        clock.advance(LiteLlmSimulator.CACHE_TTL);
+        assertEquals(401, useKey(sim, secret), "after the TTL the row is read again, blocked");
+    }
+
+    @Test
+    void regenerateGivenTheHashLeavesTheOldSecretWorkingFromTheCacheGivenTheSecretItDoesNot() {
+        ManualClock clock = new ManualClock();
+        LiteLlmSimulator sim = new LiteLlmSimulator(MASTER, true, null, clock);
+        JsonNode byHash = json(post(sim, "/key/generate", "{}"));
+        assertEquals(200, useKey(sim, byHash.get("key").asText()));
+        JsonNode rotated = json(post(sim, "/key/" + byHash.get("token_id").asText() + "/regenerate",
+                "{\"grace_period\":\"0s\"}"));
+        assertEquals(200, useKey(sim, byHash.get("key").asText()), "evicted sha256(hash): still cached");
+        assertEquals(200, useKey(sim, rotated.get("key").asText()));
+        clock.advance(LiteLlmSimulator.CACHE_TTL);
+        assertEquals(401, useKey(sim, byHash.get("key").asText()));
+
+        JsonNode bySecret = json(post(sim, "/key/generate", "{}"));
+        assertEquals(200, useKey(sim, bySecret.get("key").asText()));
+        post(sim, "/key/" + bySecret.get("key").asText() + "/regenerate", "{\"grace_period\":\"0s\"}");
+        assertEquals(401, useKey(sim, bySecret.get("key").asText()), "hash_token(secret) is the real entry");
+    }
+
+    @Test
+    void blockRewritesTheCachedRowUnderTheRealHashAndDeleteEvictsIt() {
+        ManualClock clock = new ManualClock();
+        LiteLlmSimulator sim = new LiteLlmSimulator(MASTER, true, null, clock);
+        JsonNode key = json(post(sim, "/key/generate", "{}"));
+        String secret = key.get("key").asText();
+        String hash = key.get("token_id").asText();
+        assertEquals(200, useKey(sim, secret));
+        assertEquals(200, post(sim, "/key/block", "{\"key\":\"" + hash + "\"}").status());
+        assertEquals(401, useKey(sim, secret), "blocked at once");
+        // a regenerate after the block: the old hash's cached row still says blocked, the row kept its column
+        JsonNode rotated = json(post(sim, "/key/" + hash + "/regenerate", "{\"grace_period\":\"0s\",\"blocked\":false}"));
+        assertEquals(401, useKey(sim, secret));
+        assertEquals(200, useKey(sim, rotated.get("key").asText()), "the new key carries blocked=false");
+        assertEquals(200, post(sim, "/key/unblock", "{\"key\":\"" + rotated.get("token_id").asText() + "\"}").status());
+
+        JsonNode other = json(post(sim, "/key/generate", "{}"));
+        assertEquals(200, useKey(sim, other.get("key").asText()));
+        post(sim, "/key/delete", "{\"keys\":[\"" + other.get("token_id").asText() + "\"]}");
+        assertFalse(sim.cached(other.get("token_id").asText()));
+        assertEquals(401, useKey(sim, other.get("key").asText()), "delete evicts the hash it is given");
     }
 }
