@@ -55,13 +55,29 @@ public class KeyRotationService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Row fields that are the key's identity, its secret, or bookkeeping LiteLLM computes itself; every other field
-     * is copied to the successor, whatever LiteLLM adds in later releases.
+     * Key columns that {@code /key/generate} accepts under the same name and stores in the same column
+     * (GenerateKeyRequest in proxy/_types.py and generate_key_helper_fn, newest line and 1.80.x): copied to the
+     * successor. {@code object_permission} is the content {@code /key/info} attaches; generate creates its row anew.
+     */
+    static final Set<String> COPIED = Set.of("key_alias", "spend", "models", "aliases", "config", "router_settings",
+            "team_id", "agent_id", "project_id", "organization_id", "permissions", "max_parallel_requests", "metadata",
+            "blocked", "tpm_limit", "rpm_limit", "max_budget", "budget_duration", "allowed_cache_controls",
+            "allowed_routes", "access_group_ids", "model_max_budget", "budget_id", "object_permission", "auto_rotate",
+            "rotation_interval");
+    /**
+     * Key columns (LiteLLM_VerificationToken in schema.prisma) and /key/info additions that are the key's identity,
+     * its secret, or bookkeeping LiteLLM computes itself: not copied ({@code expires} becomes a duration).
      */
     static final Set<String> NOT_COPIED = Set.of("token", "key", "key_name", "token_id", "user_id", "expires",
             "created_at", "created_by", "updated_at", "updated_by", "budget_reset_at", "model_spend",
             "soft_budget_cooldown", "rotation_count", "last_rotation_at", "key_rotation_at", "last_active",
-            "litellm_budget_table", "litellm_organization_table", "deleted_at", "deleted_by", "deleted_by_api_key");
+            "object_permission_id", "litellm_budget_table", "litellm_organization_table", "litellm_project_table",
+            "jwt_key_mappings", "deleted_at", "deleted_by", "deleted_by_api_key");
+    /**
+     * Every other column with a value cannot be carried: {@code /key/generate} ignores fields it does not declare
+     * ({@code policies} and {@code budget_limits} of the newest line are such columns; generate puts a
+     * {@code policies} request field into metadata), and a restriction must never be dropped silently.
+     */
     /** Metadata marks on a key that was rotated with a grace period. */
     static final String ROTATED_TO = "rotated_to";
     static final String ROTATED_AT = "rotated_at";
@@ -139,7 +155,19 @@ public class KeyRotationService {
         // "0s", not absent or empty: LiteLLM falls back to LITELLM_KEY_ROTATION_GRACE_PERIOD for those, which
         // would keep the old secret alive although we promise it dies now
         body.put("grace_period", "0s");
-        return litellm.regenerateKey(keyId, body, changedBy)
+        // LiteLLM's auth serves a key's row from each replica's in-memory cache, and regenerate evicts it under
+        // hash_token(<its argument>): given the hash, it evicts sha256(hash), i.e. nothing, and the old secret keeps
+        // authenticating until the cached row expires. /key/block rewrites the cached row under the real hash, so
+        // the old secret is refused at once on that replica. Regenerate keeps the row's columns, blocked included:
+        // the new key gets its own value explicitly (the requested one, else the old key's).
+        boolean wasBlocked = old.path("blocked").asBoolean(false);
+        if (!body.hasNonNull("blocked")) {
+            body.put("blocked", wasBlocked);
+        }
+        return litellm.setBlocked(keyId, true, changedBy)
+                .flatMap(blocked -> litellm.regenerateKey(keyId, body, changedBy)
+                        .onFailure().call(f -> wasBlocked ? Uni.createFrom().voidItem()
+                                : unblockAfterFailedRegenerate(keyId, changedBy)))
                 .invoke(regenerated -> unlicensedUntil = 0)
                 .map(regenerated -> issued(owner.name(), regenerated))
                 .invoke(issued -> metrics.keyRegenerated("native"))
@@ -148,6 +176,19 @@ public class KeyRotationService {
                     unlicensedSeen = true;
                     unlicensedUntil = nanoTime.getAsLong() + Math.max(1, config.regenerate().licenceRecheck().toNanos());
                     return rotateByCopy(changedBy, owner, keyId, old, changes, fields, null);
+                });
+    }
+
+    /**
+     * Gives the old key its unblocked state back when regenerate failed. A regenerate that happened despite the error
+     * (a timeout after LiteLLM acted) leaves no old row to unblock: that failure is only logged.
+     */
+    private Uni<Void> unblockAfterFailedRegenerate(String keyId, String changedBy) {
+        return litellm.setBlocked(keyId, false, changedBy).replaceWithVoid()
+                .onFailure().recoverWithUni(f -> {
+                    LOG.warnf("Rotation of key %s: could not unblock it after a failed regeneration (%s)", keyId,
+                            f.getMessage());
+                    return Uni.createFrom().voidItem();
                 });
     }
 
@@ -222,6 +263,9 @@ public class KeyRotationService {
         } catch (ApiException refused) {
             return Uni.createFrom().failure(refused);
         }
+        if (needsLicenceToCopy(copy) && !tryNative()) {
+            return Uni.createFrom().failure(modelMaxBudgetUnlicensed());
+        }
         Uni<Void> freeAlias = moveAlias ? setAlias(keyId, null, changedBy) : Uni.createFrom().voidItem();
 
         return freeAlias
@@ -230,7 +274,9 @@ public class KeyRotationService {
                         .onFailure().recoverWithUni(f -> restoreAlias(moveAlias, keyId, oldAlias, changedBy)
                                 .flatMap(note -> Uni.createFrom().failure(KeyService.isAliasConflict(f)
                                         ? KeyService.aliasTaken(newAlias)
-                                        : rotationFailed("creating the new key", f, note)))))
+                                        : f instanceof UpstreamException.Unlicensed && needsLicenceToCopy(copy)
+                                                ? modelMaxBudgetUnlicensed()
+                                                : rotationFailed("creating the new key", f, note)))))
                 .flatMap(created -> {
                     if (created.key() == null || created.keyHash() == null) {
                         return undo(created.keyHash(), moveAlias, keyId, oldAlias, changedBy)
@@ -250,7 +296,9 @@ public class KeyRotationService {
                                                     null, moveAlias, oldAlias, changedBy))
                                     : expireOld(keyId, old, created.keyHash(), oldGrace, changedBy).replaceWith(issued)
                                             .onFailure().recoverWithUni(f -> afterFailedRetire(f, issued, keyId,
-                                                    created.keyHash(), moveAlias, oldAlias, changedBy)))
+                                                    created.keyHash(), moveAlias, oldAlias, changedBy))
+                                            .invoke(done -> endGraceLater(keyId, created.keyHash(), oldGrace,
+                                                    changedBy)))
                             .invoke(done -> metrics.keyRegenerated("fallback"));
                 });
     }
@@ -287,6 +335,29 @@ public class KeyRotationService {
         metadata.put(ROTATED_TO, newKeyId).put(ROTATED_AT, Instant.now().toString());
         body.set("metadata", metadata);
         return litellm.updateKey(body, changedBy);
+    }
+
+    /**
+     * Deletes the old key when its grace period ends. Its expiry alone is not enough: LiteLLM judges expiry on the row
+     * its auth cached, /key/update (which set the expiry) evicts under sha256 of the hash we give it, i.e. nothing,
+     * and every successful call re-caches the row with a fresh TTL (proxy_server.update_cache), so a row cached before
+     * the rotation can outlive the expiry on a replica while the old secret keeps being used. /key/delete evicts
+     * under the real hash. Kept in memory only: if this replica stops first, the key merely expires (README, "Grace
+     * period").
+     */
+    private void endGraceLater(String keyId, String newKeyId, Duration grace, String changedBy) {
+        Uni.createFrom().voidItem().onItem().delayIt().by(grace)
+                .flatMap(ended -> litellm.findKey(keyId))
+                // only the key this rotation retired: not one rotated again or changed since
+                .flatMap(found -> found.isPresent()
+                        && newKeyId.equals(found.get().path("metadata").path(ROTATED_TO).asText(null))
+                                ? litellm.deleteKey(keyId, changedBy).replaceWith(true)
+                                : Uni.createFrom().item(false))
+                .subscribe().with(
+                        deleted -> LOG.infof("Grace period of key %s ended%s", keyId,
+                                deleted ? ": deleted" : "; it was already gone"),
+                        f -> LOG.warnf("Grace period of key %s ended but it could not be deleted (%s); it expires "
+                                + "all the same", keyId, f.getMessage()));
     }
 
     /** A failed delete or expiry may still have happened (a timeout after LiteLLM acted): look before undoing. */
@@ -349,14 +420,26 @@ public class KeyRotationService {
      */
     static ObjectNode copyOf(String userId, ObjectNode old, ObjectNode fields, String alias) {
         ObjectNode copy = JSON.createObjectNode();
+        List<String> uncopyable = new ArrayList<>();
         old.fields().forEachRemaining(field -> {
-            if (!NOT_COPIED.contains(field.getKey()) && !field.getValue().isNull()) {
-                copy.set(field.getKey(), field.getValue().deepCopy());
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (COPIED.contains(name)) {
+                if (!value.isNull()) {
+                    copy.set(name, value.deepCopy());
+                }
+            } else if (!NOT_COPIED.contains(name) && !fields.has(name) && isSet(value)) {
+                uncopyable.add(name);
             }
         });
+        if (!uncopyable.isEmpty()) {
+            throw new ApiException(ErrorKind.NOT_IMPLEMENTED, "This key has " + String.join(", ", uncopyable)
+                    + ", which LiteLLM's /key/generate does not take, so rotation by copy would drop "
+                    + (uncopyable.size() == 1 ? "it" : "them") + "; nothing was changed. Rotate it on a LiteLLM "
+                    + "with an Enterprise licence and without gracePeriod, or create a new key", null, null);
+        }
         // the permissions object is created anew from its content, under a new id
         if (copy.path("object_permission").isObject()) {
-            copy.remove("object_permission_id");
             ((ObjectNode) copy.get("object_permission")).remove("object_permission_id");
         }
         if (userId != null) {
@@ -376,6 +459,17 @@ public class KeyRotationService {
             copy.put("duration", remaining.toSeconds() + "s");
         }
         return copy;
+    }
+
+    /** A column value that says something: not null, not an empty list or object, not false. */
+    private static boolean isSet(JsonNode value) {
+        return !(value == null || value.isNull() || (value.isContainerNode() && value.isEmpty())
+                || (value.isBoolean() && !value.asBoolean()));
+    }
+
+    /** {@code model_max_budget} is refused by /key/generate without a licence (validate_model_max_budget). */
+    static boolean needsLicenceToCopy(ObjectNode copy) {
+        return isSet(copy.get("model_max_budget"));
     }
 
     /** Time left before the old key expires, or null when it never does; 409 when it already has. */
@@ -453,6 +547,12 @@ public class KeyRotationService {
                     "LiteLLM regenerated the key but did not return it; regenerate it again", null, null);
         }
         return new UserKey(userId, regenerated.keyHash(), regenerated.key());
+    }
+
+    private static ApiException modelMaxBudgetUnlicensed() {
+        return new ApiException(ErrorKind.NOT_IMPLEMENTED, "This key has model_max_budget, which LiteLLM sets on a "
+                + "new key only with an Enterprise licence, so it cannot be rotated by copy here; nothing was changed",
+                null, null);
     }
 
     private static ApiException rotationFailed(String step, Throwable cause, String note) {

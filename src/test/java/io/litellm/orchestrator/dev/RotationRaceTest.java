@@ -196,8 +196,72 @@ class RotationRaceTest {
         assertEquals(List.of("gpt-4o-mini"), newRow.get("models"));
 
         Thread.sleep(4500);
-        assertEquals(400, models(old[1]), "after the grace period LiteLLM refuses the old secret as expired");
+        // expired (400) or already deleted at the end of the grace period (401)
+        int after = models(old[1]);
+        assertTrue(after == 400 || after == 401, "after the grace period LiteLLM refuses the old secret: " + after);
         assertEquals(200, models(newSecret));
+    }
+
+    // --- LiteLLM's per-replica key cache: the old secret dies at once on the replica that handled the rotation -----
+
+    @ParameterizedTest(name = "enterprise={0}")
+    @ValueSource(booleans = { true, false })
+    void aRotatedSecretIsRefusedAtOnceEvenWhileLiteLlmCachesItsRow(boolean enterprise) {
+        simulator.licensed(enterprise);
+        String[] old = bobsKey();
+        assertEquals(200, models(old[1]), "in use: LiteLLM caches its row");
+        Response rotated = given().auth().oauth2(token("bob")).contentType("application/json")
+                .post(API + "/users/bob/keys/" + old[0] + "/regenerate");
+        assertEquals(200, rotated.statusCode(), rotated.asString());
+
+        assertEquals(401, models(old[1]), "the old secret is refused at once");
+        assertEquals(200, models(rotated.path("keySecret")), "the new one works and is not blocked");
+        Map<String, Object> row = given().auth().oauth2(token("bob")).get(API + "/users/bob/keys").then()
+                .statusCode(200).extract().path("keys[0]");
+        assertTrue(row.get("blocked") == null || Boolean.FALSE.equals(row.get("blocked")), row.toString());
+    }
+
+    @ParameterizedTest(name = "enterprise={0}")
+    @ValueSource(booleans = { true, false })
+    void aBlockedKeyStaysBlockedWhenRotated(boolean enterprise) {
+        simulator.licensed(enterprise);
+        String[] old = bobsKey();
+        String root = token("root");
+        given().auth().oauth2(root).contentType("application/json").body("{\"blocked\":true}")
+                .patch(API + "/users/bob/keys/" + old[0]).then().statusCode(200);
+        Response rotated = given().auth().oauth2(root).contentType("application/json")
+                .post(API + "/users/bob/keys/" + old[0] + "/regenerate");
+        assertEquals(200, rotated.statusCode(), rotated.asString());
+
+        assertEquals(401, models(old[1]));
+        assertEquals(401, models(rotated.path("keySecret")), "the new key is blocked like the old one");
+        Map<String, Object> row = given().auth().oauth2(root).get(API + "/users/bob/keys").then()
+                .statusCode(200).extract().path("keys[0]");
+        assertEquals(true, row.get("blocked"), row.toString());
+    }
+
+    @ParameterizedTest(name = "enterprise={0}")
+    @ValueSource(booleans = { true, false })
+    void theOldSecretIsRefusedWhenTheGracePeriodEndsEvenIfItsRowWasCachedBefore(boolean enterprise)
+            throws Exception {
+        simulator.licensed(enterprise);
+        String[] old = bobsKey();
+        assertEquals(200, models(old[1]), "in use before the rotation: LiteLLM caches its row, without expiry");
+        Response rotated = given().auth().oauth2(token("bob")).contentType("application/json")
+                .body("{\"gracePeriod\":\"2s\"}").post(API + "/users/bob/keys/" + old[0] + "/regenerate");
+        assertEquals(200, rotated.statusCode(), rotated.asString());
+        assertEquals(200, models(old[1]), "within the grace period");
+
+        // bounded wait: the end of the grace period plus time for a loaded build machine
+        long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+        int status = 200;
+        while (status == 200 && System.nanoTime() < until) {
+            Thread.sleep(250);
+            status = models(old[1]);
+        }
+        assertEquals(401, status, "refused once the grace period ended, long before LiteLLM's cache TTL");
+        assertTrue(System.nanoTime() < until);
+        assertEquals(200, models(rotated.path("keySecret")));
     }
 
     private void assertExactlyOneLiveKey(String[] old, String newId, String newSecret) {
