@@ -37,6 +37,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class GroupKeyRegenerationTest extends ApiTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void blockable() {
+        io.litellm.orchestrator.support.LiteLlmStubs.keyBlockable();
+    }
+
+
     private static String path(String keyId) {
         return BASE + "/groups/" + GroupRoutesTest.PLATFORM_PATH + "/keys/" + keyId + "/regenerate";
     }
@@ -60,7 +66,7 @@ class GroupKeyRegenerationTest extends ApiTest {
                 .body("keyId", equalTo(newKey))
                 .body("keySecret", equalTo(NEW_SECRET));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"grace_period\":\"0s\"}", false, false)));
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
     }
 
     @Test

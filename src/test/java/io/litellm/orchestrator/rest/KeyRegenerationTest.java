@@ -53,6 +53,12 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class KeyRegenerationTest extends ApiTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void blockable() {
+        io.litellm.orchestrator.support.LiteLlmStubs.keyBlockable();
+    }
+
+
     private static final String PATH = "/api/litellm-orchestrator/users/{userId}/keys/{keyId}/regenerate";
     static final String ENTERPRISE_ONLY = "Regenerating Virtual Keys is an Enterprise feature, 💥 This is an "
             + "Enterprise feature. Get a license: https://www.litellm.ai/#pricing";
@@ -109,10 +115,10 @@ class KeyRegenerationTest extends ApiTest {
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
                 // explicitly no grace period, whatever LITELLM_KEY_ROTATION_GRACE_PERIOD says on the proxy
-                .withRequestBody(equalToJson("{\"grace_period\":\"0s\"}", false, false)));
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
         // claimed before, released after, and nothing copied or deleted
         assertEquals(List.of("GET /key/info?key=" + oldKey, "CLAIM take", "CLAIM check", "GET /key/info?key=" + oldKey,
-                "POST /key/" + oldKey + "/regenerate", "CLAIM release"), calls());
+                "POST /key/block", "POST /key/" + oldKey + "/regenerate", "CLAIM release"), calls());
     }
 
     @Test
@@ -127,7 +133,7 @@ class KeyRegenerationTest extends ApiTest {
                 .statusCode(200);
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\"}", false, false)));
+                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
     }
 
     @Test
@@ -258,8 +264,9 @@ class KeyRegenerationTest extends ApiTest {
                 "CLAIM take",
                 "CLAIM check",
                 "GET /key/info?key=" + oldKey,
-                "POST /key/" + oldKey + "/regenerate",
-                "POST /key/update",
+                "POST /key/block", "POST /key/" + oldKey + "/regenerate",
+                // the old key blocked before, unblocked after LiteLLM refused to regenerate
+                "POST /key/unblock", "POST /key/update",
                 "POST /key/generate",
                 "GET /key/info?key=" + newKey,
                 "POST /key/delete",
@@ -482,8 +489,9 @@ class KeyRegenerationTest extends ApiTest {
                 "CLAIM take",
                 "CLAIM check",
                 "GET /key/info?key=" + oldKey,
-                "POST /key/" + oldKey + "/regenerate",
-                "POST /key/update",
+                "POST /key/block", "POST /key/" + oldKey + "/regenerate",
+                // the old key blocked before, unblocked after LiteLLM refused to regenerate
+                "POST /key/unblock", "POST /key/update",
                 "POST /key/generate",
                 "GET /key/info?key=" + newKey,
                 "POST /key/delete",

@@ -203,4 +203,14 @@ public final class LiteLlmStubs {
                  "blocked":null,"metadata":{"createdBy":"%4$s"}}
                 """.formatted(hash, hash.substring(0, 6), teamId, creator);
     }
+
+    /**
+     * {@code /key/block} and {@code /key/unblock} answer the row. LiteLLM rewrites its cached key row under the real
+     * hash on these (unlike /key/update and regenerate, which evict sha256 of the hash they are given): a rotation
+     * blocks the old key first so the old secret is refused at once.
+     */
+    public static void keyBlockable() {
+        litellm().stubFor(post(urlPathEqualTo("/key/block")).willReturn(okJson("{\"blocked\":true}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/unblock")).willReturn(okJson("{\"blocked\":false}")));
+    }
 }
