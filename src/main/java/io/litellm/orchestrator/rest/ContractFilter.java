@@ -3,7 +3,6 @@ package io.litellm.orchestrator.rest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -16,7 +15,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
  * Shapes the generated contract like the Backstage plugin's, at build time (so the stored {@code openapi/} files
  * carry it too):
  * <ul>
- * <li>paths relative to the server URL {@code /api/litellm-orchestrator} ({@code /users}, not
+ * <li>paths relative to the server URL {@link OrchestratorApplication#BASE} ({@code /users}, not
  * {@code /api/litellm-orchestrator/users}), so a client generated from either contract calls the same URLs;</li>
  * <li>an array property annotated with {@code @Schema(ref = …, type = ARRAY)} becomes an array <em>of</em> that
  * ref: {@code @Schema} cannot sit on a type argument, so annotations alone cannot say "items are X".</li>
@@ -27,8 +26,7 @@ public class ContractFilter implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        String base = ConfigProvider.getConfig().getOptionalValue("quarkus.rest.path", String.class).orElse("/");
-        relativizePaths(openAPI, base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        relativizePaths(openAPI, OrchestratorApplication.BASE);
         if (openAPI.getComponents() != null && openAPI.getComponents().getSchemas() != null) {
             openAPI.getComponents().getSchemas().values().forEach(ContractFilter::refArraysToItems);
         }

@@ -45,6 +45,17 @@ class ManifestTest {
     private static final String SECRET_NAME = "litellm-orchestrator-secrets";
     private static final String MASTER_KEY_ENV = "LITELLM_MASTER_KEY";
 
+    private static final long MIB = 1024 * 1024;
+    // Measured in issue 21 (GraalVM 25.0.2 native build and the JVM image, side by side with the Node plugin, c=64):
+    private static final double NATIVE_START_SECONDS = 0.122;
+    private static final long NATIVE_RSS_AFTER_LOAD_MB = 70;
+    private static final double JVM_START_SECONDS = 4;
+    private static final long JVM_RSS_AFTER_LOAD_MB = 205;
+    /** Native memory besides the collected heap: the executable's code and image heap, thread stacks, Netty. */
+    private static final long NATIVE_OFF_HEAP_MIB = 64;
+    /** JVM memory outside -Xmx, metaspace and code cache: the mapped AOT cache (~71 MB), compiler arenas, stacks. */
+    private static final long JVM_UNBOUNDED_MIB = 128;
+
     private static ConfigKeys config;
     private static JsonNode deployment;
     private static JsonNode container;
@@ -143,8 +154,10 @@ class ManifestTest {
         String pom = Files.readString(Path.of("pom.xml"));
         assertTrue(pom.contains("<artifactId>quarkus-smallrye-health</artifactId>"));
         assertTrue(pom.contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>"));
+        // ContractRoute re-dispatches to /q/openapi: it relies on the OpenAPI path staying where Quarkus puts it too
         for (String moved : List.of("quarkus.http.port", "quarkus.http.non-application-root-path",
-                "quarkus.smallrye-health.root-path", "quarkus.micrometer.export.prometheus.path")) {
+                "quarkus.smallrye-health.root-path", "quarkus.micrometer.export.prometheus.path",
+                "quarkus.smallrye-openapi.path")) {
             assertFalse(config.hasProdValue(moved), moved + " is set, so the manifests' paths or port are stale");
         }
         assertEquals(8080, containerPort(), "Quarkus' default HTTP port");
@@ -161,6 +174,83 @@ class ManifestTest {
         assertTrue(deployment.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean());
         assertTrue(runtimeStage.contains("-Dquarkus.http.host=0.0.0.0"), "listens on all interfaces");
         assertTrue(dockerfile.contains("-Dquarkus.native.enabled=true"), "builder stage builds the native image");
+    }
+
+    @Test
+    void dockerfileNativeBuildsOnThe25LineIntoAMinimalImage() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile.native"));
+        List<String> stages = new ArrayList<>();
+        Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(dockerfile).results().forEach(m -> stages.add(m.group(1)));
+        assertEquals(2, stages.size(), "a builder stage and a run stage: " + stages);
+        // the figures in README come from a GraalVM 25 build; Mandrel is GraalVM CE for Quarkus
+        assertTrue(stages.get(0).matches(".*(mandrel-builder-image|graalvm).*:(jdk-)?25([.-].*)?"), stages.get(0));
+        assertTrue(stages.get(1).matches(".*(quarkus-micro-image|ubi-minimal|ubi9-minimal).*"), stages.get(1));
+        String buildStage = dockerfile.substring(0, dockerfile.lastIndexOf("\nFROM "));
+        assertTrue(buildStage.matches("(?s).*RUN \\./mvnw [^\\n]*package[^\\n]*-Dquarkus\\.native\\.enabled=true.*"),
+                "the builder runs the native package build");
+    }
+
+    @Test
+    void nativeHeapBoundsFitTheMemoryLimit() throws IOException {
+        List<String> flags = entrypoint(Path.of("Dockerfile.native"));
+        long xmx = mebibytes(flag(flags, "-Xmx"));
+        long xmn = mebibytes(flag(flags, "-Xmn"));
+        long xms = mebibytes(flag(flags, "-Xms"));
+        assertTrue(xms <= xmx && xmn <= xmx / 2, "heap flags " + flags);
+        long limit = mebibytes(container.at("/resources/limits/memory").asText());
+        long request = mebibytes(container.at("/resources/requests/memory").asText());
+        assertTrue(limit >= xmx + NATIVE_OFF_HEAP_MIB, "memory limit " + limit + "Mi < -Xmx " + xmx + "m + "
+                + NATIVE_OFF_HEAP_MIB + "Mi off-heap (code and image heap, thread stacks, Netty buffers)");
+        assertTrue(request * MIB >= NATIVE_RSS_AFTER_LOAD_MB * 1_000_000L, "memory request " + request
+                + "Mi is below the native executable's measured " + NATIVE_RSS_AFTER_LOAD_MB + " MB after load");
+        assertTrue(request <= limit);
+    }
+
+    @Test
+    void probesFitTheNativeStartUp() {
+        JsonNode startup = container.get("startupProbe");
+        double window = startupWindowSeconds(startup);
+        // ready about a second after the start (scale-out, scale from zero), yet far more than the start takes
+        assertTrue(startup.path("periodSeconds").asInt(10) <= 1, "startupProbe period " + startup);
+        assertTrue(window >= 50 * NATIVE_START_SECONDS && window <= 30, "startup window " + window + " s for a "
+                + NATIVE_START_SECONDS + " s start");
+        assertTrue(container.at("/livenessProbe/initialDelaySeconds").asInt(0) == 0, "the startup probe gates liveness");
+        assertTrue(container.at("/readinessProbe/periodSeconds").asInt(10) <= 5);
+    }
+
+    @Test
+    void jvmOverlayFitsTheJvmImage() throws IOException {
+        Path overlay = K8S.resolve("jvm");
+        JsonNode kustomization = YAML.readTree(overlay.resolve("kustomization.yaml").toFile());
+        assertEquals("../", kustomization.at("/resources/0").asText());
+        JsonNode image = kustomization.at("/images/0");
+        assertEquals(container.get("image").asText(), image.get("name").asText());
+        // the tag names the Dockerfile it is built from
+        Path dockerfile = Path.of("src/main/docker/Dockerfile." + image.get("newTag").asText());
+        assertTrue(Files.isRegularFile(dockerfile), dockerfile + " for tag " + image.get("newTag"));
+        JsonNode patch = YAML.readTree(overlay.resolve(kustomization.at("/patches/0/path").asText()).toFile());
+        assertEquals(deployment.at("/metadata/name").asText(), patch.at("/metadata/name").asText());
+        JsonNode patched = container.deepCopy();
+        merge((com.fasterxml.jackson.databind.node.ObjectNode) patched, patch.at("/spec/template/spec/containers/0"));
+        assertEquals(container.get("name"), patch.at("/spec/template/spec/containers/0/name"));
+
+        String runtimeStage = Files.readString(dockerfile);
+        runtimeStage = runtimeStage.substring(runtimeStage.lastIndexOf("\nFROM "));
+        assertEquals(deployment.at("/spec/template/spec/securityContext/runAsUser").asText(),
+                last(runtimeStage, "(?m)^USER\\s+(\\S+)"), "the JVM image runs as the base's user");
+        List<String> flags = entrypoint(dockerfile);
+        long bounded = mebibytes(flag(flags, "-Xmx")) + mebibytes(flag(flags, "-XX:MaxMetaspaceSize="))
+                + mebibytes(flag(flags, "-XX:ReservedCodeCacheSize="));
+        long limit = mebibytes(patched.at("/resources/limits/memory").asText());
+        long request = mebibytes(patched.at("/resources/requests/memory").asText());
+        assertTrue(limit >= bounded + JVM_UNBOUNDED_MIB, "memory limit " + limit + "Mi < heap + metaspace + code cache "
+                + bounded + "Mi + " + JVM_UNBOUNDED_MIB + "Mi (AOT cache mapping, compiler arenas, stacks)");
+        assertTrue(request * MIB >= JVM_RSS_AFTER_LOAD_MB * 1_000_000L, "memory request " + request + "Mi");
+        assertTrue(request <= limit);
+        assertTrue(startupWindowSeconds(patched.get("startupProbe")) >= 10 * JVM_START_SECONDS,
+                "the JVM's startup window must cover a slow " + JVM_START_SECONDS + " s start");
+        assertTrue(startupWindowSeconds(container.get("startupProbe")) < 10 * JVM_START_SECONDS,
+                "the base stays fitted to native, not to the JVM");
     }
 
     @Test
@@ -205,6 +295,49 @@ class ManifestTest {
         int litellmPort = java.net.URI.create(configMap.at("/data/LITELLM_BASE_URL").asText()).getPort();
         assertTrue(egressPorts.contains(litellmPort), "egress to LiteLLM's port " + litellmPort);
         assertTrue(egressPorts.contains(443) && egressPorts.contains(53), "egress to the IdP and DNS");
+    }
+
+    private static double startupWindowSeconds(JsonNode probe) {
+        return probe.path("initialDelaySeconds").asInt(0)
+                + (double) probe.path("periodSeconds").asInt(10) * probe.path("failureThreshold").asInt(3);
+    }
+
+    /** The exec-form ENTRYPOINT of a Dockerfile's last stage, as a list. */
+    private static List<String> entrypoint(Path dockerfile) throws IOException {
+        String text = Files.readString(dockerfile).replace("\\\n", " ");
+        String json = last(text, "(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$");
+        List<String> args = new ArrayList<>();
+        new ObjectMapper().readTree(json).forEach(arg -> args.add(arg.asText()));
+        return args;
+    }
+
+    private static String flag(List<String> flags, String prefix) {
+        return flags.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " is not set: " + flags));
+    }
+
+    /** "96Mi", "1Gi", "96m", "1g" in MiB. */
+    static long mebibytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)([KkMmGg])i?").matcher(size.strip());
+        assertTrue(m.matches(), "size " + size);
+        long n = Long.parseLong(m.group(1));
+        return switch (Character.toLowerCase(m.group(2).charAt(0))) {
+            case 'k' -> n / 1024;
+            case 'g' -> n * 1024;
+            default -> n;
+        };
+    }
+
+    /** What kustomize's strategic merge does for this patch: objects merged, containers matched by name. */
+    private static void merge(com.fasterxml.jackson.databind.node.ObjectNode target, JsonNode patch) {
+        patch.fields().forEachRemaining(entry -> {
+            JsonNode current = target.get(entry.getKey());
+            if (current instanceof com.fasterxml.jackson.databind.node.ObjectNode object && entry.getValue().isObject()) {
+                merge(object, entry.getValue());
+            } else {
+                target.set(entry.getKey(), entry.getValue());
+            }
+        });
     }
 
     private static void assertSelects(JsonNode selector, JsonNode labels) {
