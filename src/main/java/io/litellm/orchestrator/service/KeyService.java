@@ -53,6 +53,8 @@ public class KeyService {
         // /key/generate does not check that the user exists (generate_key_helper_fn skips the user table for keys):
         // without a look-up an unknown id would get a key with no user behind it. A user LiteLLM confirmed within
         // orchestrator.known-users.ttl is not looked up again, unless the field policy needs its row.
+        // the ceilings first: they need no look-up, and they give a key asked without lifetime or models its own
+        CreateUserKeyRequest bounded = policy.withinCeilings(caller, request);
         Uni<Void> ready;
         if (policy.createNeedsUser(caller, request) || !known.knows(userId)) {
             ready = users.requireUser(caller, userId).invoke(user -> policy.checkCreate(caller, user, request))
@@ -62,9 +64,9 @@ public class KeyService {
         }
         return ready
                 .flatMap(checked -> {
-                    GenerateKeyRequest upstream = new GenerateKeyRequest(userId, request.keyAlias(), request.models(),
-                            request.maxBudget(), request.budgetDuration(), request.duration(), request.metadata(),
-                            null, null, null, null);
+                    GenerateKeyRequest upstream = new GenerateKeyRequest(userId, bounded.keyAlias(), bounded.models(),
+                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(), bounded.metadata(),
+                            bounded.tpmLimit(), bounded.rpmLimit(), null, null);
                     return litellm.generateKey(upstream, caller.principal());
                 })
                 .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(request.keyAlias()))
@@ -211,6 +213,7 @@ public class KeyService {
             return Uni.createFrom().voidItem();
         }
         policy.checkKeyChange(caller, row, changes);
+        policy.checkCeilings(caller, row, changes);
         if (changes.maxBudget() == null && changes.models() == null) {
             return Uni.createFrom().voidItem();
         }
