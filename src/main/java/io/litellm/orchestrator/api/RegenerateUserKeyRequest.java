@@ -28,14 +28,17 @@ public record RegenerateUserKeyRequest(
         @Schema(examples = "30m", description = "Keep the old secret working this long (a LiteLLM duration, at most "
                 + "orchestrator.regenerate.max-grace-period, 24h by default); the old key stays listed, marked "
                 + "rotated_to/rotated_at in its metadata, until it expires. Without it the old secret stops working at once.")
-        String gracePeriod) {
+        String gracePeriod,
+        @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE)
+        @Schema(examples = "90d", description = "The new key's lifetime from now; without it the new key keeps the old one's expiry. A non-admin stays within their ceiling (GET /me)")
+        String duration) {
 
     public static final RegenerateUserKeyRequest EMPTY = new RegenerateUserKeyRequest(null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     /** The changes to apply to the new key, without the grace period. */
     public UpdateUserKeyRequest changes() {
         return new UpdateUserKeyRequest(keyAlias, maxBudget, budgetDuration, models, metadata, tpmLimit, rpmLimit,
-                maxParallelRequests, blocked);
+                maxParallelRequests, blocked, duration);
     }
 }

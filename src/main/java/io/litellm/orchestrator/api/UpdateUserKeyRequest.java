@@ -23,20 +23,24 @@ public record UpdateUserKeyRequest(
         @PositiveOrZero Long tpmLimit,
         @PositiveOrZero Long rpmLimit,
         @PositiveOrZero Integer maxParallelRequests,
-        @Schema(description = "A non-admin may block their key but not unblock it") Boolean blocked) {
+        @Schema(description = "A non-admin may block their key but not unblock it") Boolean blocked,
+        @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE)
+        @Schema(examples = "30d", description = "A new lifetime from now (LiteLLM sets expires = now + duration; 1mo is a calendar month); a non-admin stays within their ceiling (GET /me)")
+        String duration) {
 
     public static final UpdateUserKeyRequest EMPTY = new UpdateUserKeyRequest(null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     /** The same changes with other metadata. */
     public UpdateUserKeyRequest withMetadata(Map<String, Object> newMetadata) {
         return new UpdateUserKeyRequest(keyAlias, maxBudget, budgetDuration, models, newMetadata, tpmLimit, rpmLimit,
-                maxParallelRequests, blocked);
+                maxParallelRequests, blocked, duration);
     }
 
     /** True when the body changes nothing; not a bean getter, so neither Jackson nor OpenAPI see it as a field. */
     public boolean changesNothing() {
         return keyAlias == null && maxBudget == null && budgetDuration == null && models == null && metadata == null
-                && tpmLimit == null && rpmLimit == null && maxParallelRequests == null && blocked == null;
+                && tpmLimit == null && rpmLimit == null && maxParallelRequests == null && blocked == null
+                && duration == null;
     }
 }

@@ -80,6 +80,12 @@ interface LiteLlmApi {
     Uni<KeyListResponse> listKeys(@QueryParam("user_id") String userId, @QueryParam("page") int page,
             @QueryParam("size") int size, @QueryParam("return_full_object") boolean returnFullObject);
 
+    /** Every key, users' and teams' alike (the master key sees all). */
+    @GET
+    @Path("/key/list")
+    Uni<KeyListResponse> listAllKeys(@QueryParam("page") int page, @QueryParam("size") int size,
+            @QueryParam("return_full_object") boolean returnFullObject);
+
     @POST
     @Path("/key/update")
     Uni<JsonNode> updateKey(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);

@@ -97,6 +97,14 @@ public class LiteLlmClient {
         return guard(api.listKeys(userId, page, size, true));
     }
 
+    /** One page (1-based) of every key, users' and teams', as full rows; for an admin's scan. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = { UpstreamException.Failed.class,
+            UpstreamException.Unreachable.class, UpstreamException.Interrupted.class,
+            TimeoutException.class }, abortOn = UpstreamException.Rejected.class)
+    public Uni<KeyListResponse> listAllKeys(int page, int size) {
+        return guard(api.listAllKeys(page, size, true));
+    }
+
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = UpstreamException.Unreachable.class)
     public Uni<Void> updateKey(ObjectNode request, String changedBy) {
         return guard(api.updateKey(request, changedBy)).replaceWithVoid();

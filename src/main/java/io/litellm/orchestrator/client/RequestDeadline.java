@@ -68,6 +68,12 @@ public class RequestDeadline {
         });
     }
 
+    /** Time left before the current request's deadline; empty outside a request. */
+    public java.util.Optional<Duration> remaining() {
+        OptionalLong nanos = remainingNanos();
+        return nanos.isPresent() ? java.util.Optional.of(Duration.ofNanos(nanos.getAsLong())) : java.util.Optional.empty();
+    }
+
     private static OptionalLong remainingNanos() {
         if (!VertxContext.isOnDuplicatedContext()) {
             return OptionalLong.empty();

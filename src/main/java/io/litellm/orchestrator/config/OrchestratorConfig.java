@@ -30,6 +30,43 @@ public interface OrchestratorConfig {
     /** Defaults applied to users created through this service. */
     UserDefaults userDefaults();
 
+    /**
+     * Self-service ceilings on keys, per role ({@code orchestrator.ceilings."<role>".*}); the entry {@code default}
+     * applies to every non-admin. Admins have none. A caller with several roles gets, per field, the most generous
+     * value among their roles that set it, else the {@code default} entry's (see README, "Key ceilings and expiring
+     * keys").
+     */
+    java.util.Map<String, Ceiling> ceilings();
+
+    /** Where {@code GET /keys} (an admin's scan of every key) stops within one request. */
+    KeyScan keyScan();
+
+    interface Ceiling {
+        /** Longest lifetime a key may be created or rotated with (a LiteLLM duration: {@code 90d}, {@code 3mo}). */
+        Optional<String> maxDuration();
+
+        /** Lifetime of a key created without one; unset: {@code max-duration}, if set. */
+        Optional<String> defaultDuration();
+
+        /** Largest {@code maxBudget} (USD) that may be set on a key. */
+        Optional<Double> maxBudget();
+
+        /** Largest {@code tpmLimit} that may be set on a key. */
+        Optional<Long> maxTpm();
+
+        /** Largest {@code rpmLimit} that may be set on a key. */
+        Optional<Long> maxRpm();
+
+        /** Models that may be put on a key; a key created without models gets these. */
+        Optional<List<String>> models();
+    }
+
+    interface KeyScan {
+        /** Pages of LiteLLM's {@code /key/list} one request reads at most before it answers with a cursor. */
+        @WithDefault("10")
+        int pagesPerRequest();
+    }
+
     /** The memo of user ids LiteLLM confirmed to exist, which spares {@code createUserKey} its {@code /user/info}. */
     KnownUsers knownUsers();
 

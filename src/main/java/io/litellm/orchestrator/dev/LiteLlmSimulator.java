@@ -327,6 +327,11 @@ public final class LiteLlmSimulator {
         row.putNull("blocked");
         row.put("created_at", Instant.now().toString());
         row.put("updated_at", Instant.now().toString());
+        if (line == Line.CURRENT) {
+            // LiteLLM_VerificationToken.last_active of newer schema.prisma ("when this key was last used"); our
+            // model of the 1.80.x row leaves it out, so the service must not depend on it
+            row.putNull("last_active");
+        }
         applyKeyFields(row, body);
         keys.put(hash, row);
         return generated(secret, row);
@@ -493,7 +498,7 @@ public final class LiteLlmSimulator {
         }
         if (grace != null && !grace.isEmpty() && DURATION.matcher(grace).matches()
                 && !parseDuration(grace).isZero()) {
-            deprecated.put(oldHash, clock.instant().plus(parseDuration(grace)));
+            deprecated.put(oldHash, after(grace, clock.instant()));
         }
         // _execute_virtual_key_regeneration: _delete_cache_key_object(hash_token(key)) with the key as given, so a
         // hash as argument evicts sha256(hash) and the old row stays cached under its real hash
@@ -547,7 +552,7 @@ public final class LiteLlmSimulator {
         String duration = text(body, "duration");
         if (duration != null) {
             // LiteLLM: expires = now + duration, on generate and on update alike
-            row.put("expires", clock.instant().plus(parseDuration(duration)).toString());
+            row.put("expires", after(duration, clock.instant()).toString());
         }
     }
 
@@ -586,6 +591,9 @@ public final class LiteLlmSimulator {
                 return error(400, "Authentication Error - Expired Key. Key Expiry time " + expires
                         + " and current time " + now, "expired_key", abbreviate(secret));
             }
+        }
+        if (row != null && row.has("last_active")) {
+            row.put("last_active", now.toString());
         }
         ObjectNode answer = JSON.createObjectNode().put("object", "list");
         answer.putArray("data").addObject().put("id", "gpt-4o-mini").put("object", "model");
@@ -638,6 +646,25 @@ public final class LiteLlmSimulator {
         if (body.path(field).isNumber() && body.get(field).asDouble() < 0) {
             throw new Rejection(400, field + " must be >= 0", "bad_request_error", field);
         }
+    }
+
+    /**
+     * {@code now + duration_in_seconds(value)} (litellm_core_utils/duration_parser.py): fixed lengths for s, m, h, d,
+     * w; for {@code Nmo} the same day and time N calendar months on, the day cut to that month's last, in whole
+     * seconds. LiteLLM counts months on its local clock; the simulator's is UTC.
+     */
+    static Instant after(String value, Instant now) {
+        Matcher matcher = DURATION.matcher(value);
+        if (matcher.matches() && matcher.group(2).equals("mo")) {
+            java.time.LocalDateTime from = java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+            int months = Integer.parseInt(matcher.group(1));
+            int targetMonth0 = from.getMonthValue() - 1 + months;
+            java.time.YearMonth target = java.time.YearMonth.of(from.getYear() + targetMonth0 / 12, targetMonth0 % 12 + 1);
+            int day = Math.min(from.getDayOfMonth(), target.lengthOfMonth());
+            java.time.LocalDateTime to = target.atDay(day).atTime(from.toLocalTime());
+            return now.plusSeconds(Duration.between(from, to).toSeconds());
+        }
+        return now.plus(parseDuration(value));
     }
 
     static Duration parseDuration(String value) {

@@ -16,6 +16,7 @@ import io.litellm.orchestrator.api.Me;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.security.GroupAccess;
+import io.litellm.orchestrator.service.KeyCeilings;
 import io.quarkus.security.Authenticated;
 
 /** Who the caller is: enough for a frontend to decide what to draw. Never calls LiteLLM. */
@@ -32,18 +33,20 @@ public class MeResource {
 
     private final AccessControl access;
     private final GroupAccess groups;
+    private final KeyCeilings ceilings;
 
-    public MeResource(AccessControl access, GroupAccess groups) {
+    public MeResource(AccessControl access, GroupAccess groups, KeyCeilings ceilings) {
         this.access = access;
         this.groups = groups;
+        this.ceilings = ceilings;
     }
 
     @GET
-    @Operation(operationId = "getMe", summary = "The caller's id, whether they are an admin, and the groups they may manage")
+    @Operation(operationId = "getMe", summary = "The caller's id, whether they are an admin, the groups they may manage, and their ceilings on keys")
     @APIResponse(responseCode = "200", description = "The caller",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Me.class)))
     public Me me() {
         Caller caller = access.caller();
-        return new Me(caller.principal(), caller.admin(), groups.groups());
+        return new Me(caller.principal(), caller.admin(), groups.groups(), ceilings.of(caller));
     }
 }

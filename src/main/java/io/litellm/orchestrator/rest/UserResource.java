@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
 
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.CreateUserRequest;
+import io.litellm.orchestrator.api.Durations;
 import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserRequest;
@@ -38,6 +40,7 @@ import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
+import io.litellm.orchestrator.service.KeyFilter;
 import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.service.UserService;
@@ -70,6 +73,8 @@ public class UserResource {
     static final String USER_ID_EXAMPLE = "user:default/jane.doe";
     static final String KEY_ID_DOC = "The key id: LiteLLM's token hash, never the key itself";
     static final String KEY_ID_EXAMPLE = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b";
+    static final String EXPIRING_WITHIN_DOC = "Only keys that expire within this LiteLLM duration from now (already expired ones included); 1mo is a calendar month";
+    static final String BUDGET_USED_ABOVE_DOC = "Only keys whose spend is above this share of their max_budget (keys without a budget never match)";
     static final String KEY_ID_MESSAGE = "must be a key id (the 64-character hex token hash), never the key itself";
 
     private final AccessControl access;
@@ -129,13 +134,17 @@ public class UserResource {
 
     @GET
     @Path("/{userId}/keys")
-    @Operation(operationId = "getUserKeys", summary = "List a user's keys (no secrets)")
+    @Operation(operationId = "getUserKeys", summary = "List a user's keys (no secrets), optionally only those about to break",
+            description = "Rows carry spend, max_budget, expires and, where the LiteLLM release has it, last_active. "
+                    + "With expiringWithin and/or budgetUsedAbove only the keys that match every filter given are listed.")
     @APIResponse(responseCode = "200", description = "User keys found",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserKeyList.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
-    public Uni<UserKeyList> getUserKeys(@Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId) {
+    public Uni<UserKeyList> getUserKeys(@Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = EXPIRING_WITHIN_DOC, example = "7d") @QueryParam("expiringWithin") @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) String expiringWithin,
+            @Parameter(description = BUDGET_USED_ABOVE_DOC, example = "0.8") @QueryParam("budgetUsedAbove") @Pattern(regexp = KeyFilter.SHARE, message = KeyFilter.SHARE_MESSAGE) String budgetUsedAbove) {
         access.requireSelfOrAdmin(userId);
-        return keys.listKeys(userId);
+        return keys.listKeys(userId, KeyFilter.of(expiringWithin, budgetUsedAbove));
     }
 
     @DELETE

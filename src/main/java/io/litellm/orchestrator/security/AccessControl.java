@@ -26,7 +26,8 @@ public class AccessControl {
     /** The caller, if allowed to use the service at all (the allowed-role gate); 403 otherwise. */
     public Caller caller() {
         refuseControlCharacters();
-        Caller caller = new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()));
+        Caller caller = new Caller(identity.getPrincipal().getName(), identity.hasRole(config.adminRole()),
+                identity.getRoles());
         String allowedRole = config.allowedRole().filter(role -> !role.isBlank()).orElse(null);
         if (allowedRole != null && !caller.admin() && !identity.hasRole(allowedRole)) {
             metrics.refusal("not_allowed_role");

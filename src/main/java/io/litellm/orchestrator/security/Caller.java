@@ -1,9 +1,20 @@
 package io.litellm.orchestrator.security;
 
+import java.util.Set;
+
 /**
- * Who is calling: the token principal, and whether it holds the admin role.
+ * Who is calling: the token principal, whether it holds the admin role, and its roles (for the key ceilings).
  */
-public record Caller(String principal, boolean admin) {
+public record Caller(String principal, boolean admin, Set<String> roles) {
+
+    public Caller {
+        roles = roles == null ? Set.of() : Set.copyOf(roles);
+    }
+
+    /** A caller whose roles do not matter beyond admin (tests, internal callers). */
+    public Caller(String principal, boolean admin) {
+        this(principal, admin, Set.of());
+    }
 
     /** Self means the principal equals the user id exactly: no case folding, no trimming. */
     public boolean isSelf(String userId) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.api.Ceilings;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
@@ -20,15 +21,60 @@ import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.litellm.orchestrator.security.Caller;
 
 /**
- * Who may set what on a key. Admins may set everything; a user stays within their own user's limits.
+ * Who may set what on a key. Admins may set everything; a user stays within their own user's limits and within the
+ * ceilings of their roles ({@link KeyCeilings}).
  */
 @ApplicationScoped
 public class KeyFieldPolicy {
 
     private final OrchestratorMetrics metrics;
+    private final KeyCeilings ceilings;
 
-    public KeyFieldPolicy(OrchestratorMetrics metrics) {
+    public KeyFieldPolicy(OrchestratorMetrics metrics, KeyCeilings ceilings) {
         this.metrics = metrics;
+        this.ceilings = ceilings;
+    }
+
+    /**
+     * A new key (personal or a group's) within the caller's ceilings: 403 naming the field and the ceiling for a
+     * value beyond one. Answers the request to send: a key asked without {@code duration} gets the ceiling's default
+     * lifetime, one without {@code models} the ceiling's models. An admin's request is returned as is.
+     */
+    public CreateUserKeyRequest withinCeilings(Caller caller, CreateUserKeyRequest request) {
+        if (caller.admin()) {
+            return request;
+        }
+        Ceilings mine = ceilings.of(caller);
+        counted(() -> {
+            ceilings.checkDuration(mine, request.duration());
+            ceilings.checkBudget(mine, request.maxBudget());
+            ceilings.checkTpm(mine, request.tpmLimit());
+            ceilings.checkRpm(mine, request.rpmLimit());
+            ceilings.checkModels(mine, request.models(), List.of());
+        });
+        String duration = request.duration() != null ? request.duration() : ceilings.defaultDuration(mine);
+        List<String> models = request.models() != null ? request.models() : mine.models();
+        return request.withLifetimeAndModels(duration, models);
+    }
+
+    /**
+     * Changes of an existing key ({@code updateUserKey}, {@code updateGroupKey}, and those sent with a regeneration)
+     * within the caller's ceilings. Models already on the key may stay.
+     */
+    public void checkCeilings(Caller caller, ObjectNode key, UpdateUserKeyRequest changes) {
+        if (caller.admin()) {
+            return;
+        }
+        Ceilings mine = ceilings.of(caller);
+        counted(() -> {
+            ceilings.checkDuration(mine, changes.duration());
+            ceilings.checkBudget(mine, changes.maxBudget());
+            ceilings.checkTpm(mine, changes.tpmLimit());
+            ceilings.checkRpm(mine, changes.rpmLimit());
+            List<String> kept = new ArrayList<>();
+            key.path("models").forEach(model -> kept.add(model.asText()));
+            ceilings.checkModels(mine, changes.models(), kept);
+        });
     }
 
     /**

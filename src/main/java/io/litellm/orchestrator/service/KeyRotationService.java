@@ -455,7 +455,8 @@ public class KeyRotationService {
             copy.remove("key_alias");
         }
         Duration remaining = remaining(old);
-        if (remaining != null) {
+        // a duration asked with the rotation (within the caller's ceiling, checked with the changes) wins
+        if (remaining != null && !fields.has("duration")) {
             copy.put("duration", remaining.toSeconds() + "s");
         }
         return copy;

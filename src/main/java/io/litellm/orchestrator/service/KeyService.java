@@ -3,7 +3,10 @@ package io.litellm.orchestrator.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.function.BiFunction;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,14 +17,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.api.KeyPage;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
+import io.litellm.orchestrator.client.RequestDeadline;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.security.Caller;
 import io.smallrye.mutiny.Uni;
 
@@ -39,20 +45,26 @@ public class KeyService {
     private final KeyFieldPolicy policy;
     private final LiteLlmConfig litellmConfig;
     private final KnownUsers known;
+    private final OrchestratorConfig config;
+    private final RequestDeadline deadline;
 
     public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig,
-            KnownUsers known) {
+            KnownUsers known, OrchestratorConfig config, RequestDeadline deadline) {
         this.litellm = litellm;
         this.users = users;
         this.policy = policy;
         this.litellmConfig = litellmConfig;
         this.known = known;
+        this.config = config;
+        this.deadline = deadline;
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
         // /key/generate does not check that the user exists (generate_key_helper_fn skips the user table for keys):
         // without a look-up an unknown id would get a key with no user behind it. A user LiteLLM confirmed within
         // orchestrator.known-users.ttl is not looked up again, unless the field policy needs its row.
+        // the ceilings first: they need no look-up, and they give a key asked without lifetime or models its own
+        CreateUserKeyRequest bounded = policy.withinCeilings(caller, request);
         Uni<Void> ready;
         if (policy.createNeedsUser(caller, request) || !known.knows(userId)) {
             ready = users.requireUser(caller, userId).invoke(user -> policy.checkCreate(caller, user, request))
@@ -62,9 +74,9 @@ public class KeyService {
         }
         return ready
                 .flatMap(checked -> {
-                    GenerateKeyRequest upstream = new GenerateKeyRequest(userId, request.keyAlias(), request.models(),
-                            request.maxBudget(), request.budgetDuration(), request.duration(), request.metadata(),
-                            null, null, null, null);
+                    GenerateKeyRequest upstream = new GenerateKeyRequest(userId, bounded.keyAlias(), bounded.models(),
+                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(), bounded.metadata(),
+                            bounded.tpmLimit(), bounded.rpmLimit(), null, null);
                     return litellm.generateKey(upstream, caller.principal());
                 })
                 .onFailure(KeyService::isAliasConflict).transform(f -> aliasTaken(request.keyAlias()))
@@ -79,8 +91,35 @@ public class KeyService {
 
     /** Every page of the user's keys, without secrets. */
     public Uni<UserKeyList> listKeys(String userId) {
+        return listKeys(userId, KeyFilter.NONE);
+    }
+
+    /** Every page of the user's keys, without secrets, those that match {@code filter}. */
+    public Uni<UserKeyList> listKeys(String userId, KeyFilter filter) {
         return readAllPages((page, size) -> litellm.listKeys(userId, page, size), "user_id", userId)
-                .map(UserKeyList::new);
+                .map(rows -> {
+                    Instant now = Instant.now();
+                    return new UserKeyList(filter.filters()
+                            ? rows.stream().filter(row -> filter.matches(row, now)).toList()
+                            : rows);
+                });
+    }
+
+    /**
+     * An admin's scan of every key (users' and groups'), from LiteLLM page {@code fromPage} on: the rows that match
+     * {@code filter}, and the page to go on from. Never an unbounded scan in one request: it stops after
+     * {@code orchestrator.key-scan.pages-per-request} pages, or before a page that might not finish within the
+     * request's deadline, and answers with a cursor.
+     */
+    public Uni<KeyPage> scanKeys(KeyFilter filter, int fromPage) {
+        Instant now = Instant.now();
+        int last = fromPage + Math.max(1, config.keyScan().pagesPerRequest()) - 1;
+        java.time.Duration perCall = java.time.Duration.ofMillis(litellmConfig.resilience().timeoutMs());
+        return readPages((page, size) -> litellm.listAllKeys(page, size), row -> filter.matches(row, now), fromPage,
+                new ArrayList<>(), next -> next <= last
+                        // one more page only if a whole LiteLLM call still fits before the deadline
+                        && deadline.remaining().map(left -> left.compareTo(perCall) > 0).orElse(true))
+                .map(read -> new KeyPage(read.rows(), read.nextPage() == null ? null : read.nextPage().toString()));
     }
 
     /**
@@ -89,28 +128,47 @@ public class KeyService {
      */
     Uni<List<ObjectNode>> readAllPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, String ownerField,
             String owner) {
-        return readPages(pageOf, ownerField, owner, 1, new ArrayList<>());
+        Predicate<ObjectNode> owned = row -> row.path(ownerField).isMissingNode()
+                || owner.equals(row.path(ownerField).asText());
+        return readPages(pageOf, owned, 1, new ArrayList<>(), next -> {
+            if (next > litellmConfig.listMaxPages()) {
+                throw new ApiException(ErrorKind.BAD_GATEWAY,
+                        "LiteLLM reported more than " + litellmConfig.listMaxPages() + " pages of keys", null, null);
+            }
+            return true;
+        }).map(Pages::rows);
     }
 
-    private Uni<List<ObjectNode>> readPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf,
-            String ownerField, String owner, int page, List<ObjectNode> rows) {
+    /** Rows read so far, and the page to read next (null: there is none). */
+    record Pages(List<ObjectNode> rows, Integer nextPage) {
+    }
+
+    /**
+     * Reads pages from {@code page} on, keeping the rows {@code keep} accepts, until the last page, or until
+     * {@code mayRead} refuses the next one (which is then answered as {@link Pages#nextPage}).
+     */
+    private Uni<Pages> readPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, Predicate<ObjectNode> keep,
+            int page, List<ObjectNode> rows, IntPredicate mayRead) {
         int size = litellmConfig.listPageSize();
         return pageOf.apply(page, size).flatMap(response -> {
             List<JsonNode> keys = response.keys() != null ? response.keys() : List.of();
             for (JsonNode key : keys) {
                 ObjectNode row = toRow(key);
-                if (row.path(ownerField).isMissingNode() || owner.equals(row.path(ownerField).asText())) {
+                if (keep.test(row)) {
                     rows.add(row);
                 }
             }
             if (!hasMorePages(response, page, keys.size(), size)) {
-                return Uni.createFrom().item(rows);
+                return Uni.createFrom().item(new Pages(rows, null));
             }
-            if (page >= litellmConfig.listMaxPages()) {
-                return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
-                        "LiteLLM reported more than " + litellmConfig.listMaxPages() + " pages of keys", null, null));
+            boolean goOn;
+            try {
+                goOn = mayRead.test(page + 1);
+            } catch (ApiException refused) {
+                return Uni.createFrom().failure(refused);
             }
-            return readPages(pageOf, ownerField, owner, page + 1, rows);
+            return goOn ? readPages(pageOf, keep, page + 1, rows, mayRead)
+                    : Uni.createFrom().item(new Pages(rows, page + 1));
         });
     }
 
@@ -211,6 +269,7 @@ public class KeyService {
             return Uni.createFrom().voidItem();
         }
         policy.checkKeyChange(caller, row, changes);
+        policy.checkCeilings(caller, row, changes);
         if (changes.maxBudget() == null && changes.models() == null) {
             return Uni.createFrom().voidItem();
         }

@@ -140,6 +140,7 @@ public class TeamService {
 
     public Uni<GroupKey> createKey(GroupCaller caller, String groupRef, CreateUserKeyRequest request) {
         String teamId = teamIdOf(groupRef);
+        CreateUserKeyRequest bounded = policy.withinCeilings(caller.caller(), request);
         return requireTeam(caller, groupRef)
                 .flatMap(team -> {
                     if (!caller.admin()) {
@@ -148,10 +149,10 @@ public class TeamService {
                             checkModels(team, request.models());
                         });
                     }
-                    GenerateKeyRequest upstream = new GenerateKeyRequest(null, request.keyAlias(), request.models(),
-                            request.maxBudget(), request.budgetDuration(), request.duration(),
-                            withCreator(request.metadata(), caller.principal()), null, null, null, null, null,
-                            teamId);
+                    GenerateKeyRequest upstream = new GenerateKeyRequest(null, bounded.keyAlias(), bounded.models(),
+                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(),
+                            withCreator(bounded.metadata(), caller.principal()), bounded.tpmLimit(),
+                            bounded.rpmLimit(), null, null, null, teamId);
                     return litellm.generateKey(upstream, caller.principal());
                 })
                 .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(request.keyAlias()))
@@ -241,6 +242,7 @@ public class TeamService {
             return Uni.createFrom().voidItem();
         }
         counted(() -> checkKeyChange(row, changes));
+        policy.checkCeilings(caller.caller(), row, changes);
         if (changes.maxBudget() == null && changes.models() == null) {
             return Uni.createFrom().voidItem();
         }

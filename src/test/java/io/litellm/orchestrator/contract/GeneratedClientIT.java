@@ -107,7 +107,7 @@ class GeneratedClientIT {
 
         litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson("{\"keys\":[" + row(keyId, JANE)
                 + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
-        UserKeyList list = jane.getUserKeys(JANE);
+        UserKeyList list = jane.getUserKeys(JANE, null, null);
         List<UserAPIKeyAuth> keys = list.getKeys();
         assertEquals(1, keys.size());
         assertEquals(keyId, keys.get(0).getToken());
@@ -237,6 +237,9 @@ class GeneratedClientIT {
         assertEquals(JANE, me.getUserId());
         assertEquals(false, me.getAdmin());
         assertEquals(List.of(platform, "user"), me.getGroups());
+        // no ceiling configured for these roles: every field is null
+        assertEquals(null, me.getCeilings().getMaxDuration());
+        assertEquals(null, me.getCeilings().getModels());
 
         GroupsApi jane = new GroupsApi(client);
         io.litellm.orchestrator.support.LiteLlmStubs.teamExists(team, platform, 20.0, "[\"gpt-4o\"]");

@@ -172,6 +172,16 @@ class RegenerateFallbackNeverTest extends ApiTest {
             public TeamDefaults teamDefaults() {
                 return base.teamDefaults();
             }
+
+            @Override
+            public java.util.Map<String, Ceiling> ceilings() {
+                return base.ceilings();
+            }
+
+            @Override
+            public KeyScan keyScan() {
+                return base.keyScan();
+            }
         };
     }
 }
