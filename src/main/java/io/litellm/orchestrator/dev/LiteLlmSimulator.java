@@ -367,8 +367,18 @@ public final class LiteLlmSimulator {
                     + key, "auth_error", "None");
         }
         ObjectNode row = findKey(key);
-        checkKeyFields(body, row.get("token").asText());
-        applyKeyFields(row, body);
+        // newer lines' prepare_key_update_data: duration "-1" means the key never expires (expires = None)
+        boolean neverExpires = "-1".equals(text(body, "duration"));
+        ObjectNode fields = body;
+        if (neverExpires) {
+            fields = body.deepCopy();
+            fields.remove("duration");
+        }
+        checkKeyFields(fields, row.get("token").asText());
+        applyKeyFields(row, fields);
+        if (neverExpires) {
+            row.putNull("expires");
+        }
         row.put("updated_at", Instant.now().toString());
         // LiteLLM answers what it wrote: the fields sent, the whole metadata, and the key as given
         ObjectNode answer = JSON.createObjectNode().put("key", key);

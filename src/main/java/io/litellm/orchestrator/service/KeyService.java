@@ -39,14 +39,16 @@ public class KeyService {
     private final KeyFieldPolicy policy;
     private final LiteLlmConfig litellmConfig;
     private final KnownUsers known;
+    private final RotationRecovery recovery;
 
     public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig,
-            KnownUsers known) {
+            KnownUsers known, RotationRecovery recovery) {
         this.litellm = litellm;
         this.users = users;
         this.policy = policy;
         this.litellmConfig = litellmConfig;
         this.known = known;
+        this.recovery = recovery;
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
@@ -85,11 +87,16 @@ public class KeyService {
 
     /**
      * Every page of a key listing, rows without secrets. Only rows whose {@code ownerField} is {@code owner} (or that
-     * lack the field) are kept: LiteLLM filters by owner, but a row of someone else must never be shown.
+     * lack the field) are kept: LiteLLM filters by owner, but a row of someone else must never be shown. The copy of
+     * a rotation in flight is not the owner's key yet and is left out; one left by an interrupted rotation is undone
+     * on the way, and the listing read again (see {@link RotationRecovery}).
      */
     Uni<List<ObjectNode>> readAllPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, String ownerField,
             String owner) {
-        return readPages(pageOf, ownerField, owner, 1, new ArrayList<>());
+        return readPages(pageOf, ownerField, owner, 1, new ArrayList<>())
+                .flatMap(rows -> recovery.screen(rows).flatMap(recovered -> !recovered ? Uni.createFrom().item(rows)
+                        : readPages(pageOf, ownerField, owner, 1, new ArrayList<>())
+                                .call(again -> recovery.screen(again))));
     }
 
     private Uni<List<ObjectNode>> readPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf,
