@@ -251,7 +251,20 @@ public class RotationRecovery {
                 }
             }
         }
-        return body.size() == 1 ? Uni.createFrom().voidItem() : litellm.updateKey(body, RECOVERY);
+        if (body.size() == 1) {
+            return Uni.createFrom().voidItem();
+        }
+        return litellm.updateKey(body, RECOVERY).onFailure().recoverWithUni(failure -> {
+            if (!"-1".equals(body.path("duration").asText(null))) {
+                return Uni.createFrom().failure(failure);
+            }
+            // a release that does not know "-1": the rest still goes back; the grace expiry stays
+            LOG.warnf("Key %s: LiteLLM refused to clear its expiry after an interrupted grace rotation (%s); it "
+                    + "keeps the grace period's expiry", keyId, failure.getMessage());
+            ObjectNode rest = body.deepCopy();
+            rest.remove("duration");
+            return litellm.updateKey(rest, RECOVERY);
+        });
     }
 
     /** The alias back on a key that lost it to an interrupted rotation, when the key still has none. */
