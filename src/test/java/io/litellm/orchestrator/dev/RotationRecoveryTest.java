@@ -20,6 +20,7 @@ import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.service.CrashScenes;
 import io.litellm.orchestrator.service.CrashScenes.Scene;
 import io.litellm.orchestrator.service.CrashScenes.Step;
+import io.litellm.orchestrator.service.RecoverySweep;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -40,11 +41,13 @@ class RotationRecoveryTest {
     private final LiteLlmSimulator simulator;
     private final CrashScenes crash;
     private final LiteLlmClient litellm;
+    private final RecoverySweep sweep;
 
-    RotationRecoveryTest(LiteLlmSimulator simulator, CrashScenes crash, LiteLlmClient litellm) {
+    RotationRecoveryTest(LiteLlmSimulator simulator, CrashScenes crash, LiteLlmClient litellm, RecoverySweep sweep) {
         this.simulator = simulator;
         this.crash = crash;
         this.litellm = litellm;
+        this.sweep = sweep;
     }
 
     @BeforeEach
@@ -196,5 +199,45 @@ class RotationRecoveryTest {
         assertEquals(1, keys.size(), keys.toString());
         assertEquals("laptop", keys.get(0).get("key_alias"));
         assertEquals(1, simulator.keyCount());
+    }
+
+    private String aliasOf(String keyId) {
+        return litellm.findKey(keyId).await().atMost(Duration.ofSeconds(10)).orElseThrow().path("key_alias")
+                .asText(null);
+    }
+
+    @Test
+    void theStartUpSweepUndoesInterruptedRotationsNobodyCallsAbout() throws Exception {
+        String[] first = bobsKey();
+        Scene copied = crash.rotationDiedAfter(Step.COPY_CREATED, "bob", first[0], SHORT);
+        Response other = given().auth().oauth2(token("bob")).contentType("application/json")
+                .body("{\"keyAlias\":\"desktop\"}").post(API + "/users/bob/keys");
+        Scene freed = crash.rotationDiedAfter(Step.ALIAS_FREED, "bob", other.path("keyId"), SHORT);
+        CrashScenes.leaseOver(copied);
+        CrashScenes.leaseOver(freed);
+
+        RecoverySweep.Found found = sweep.sweep(5).await().atMost(Duration.ofSeconds(30));
+
+        assertTrue(found.recovered() >= 2, found.toString());
+        assertFalse(exists(copied.copyHash()));
+        assertEquals("laptop", aliasOf(first[0]));
+        assertEquals("desktop", aliasOf(other.path("keyId")));
+    }
+
+    @Test
+    void theSweepLooksAgainWhenALeaseEnds() throws Exception {
+        String[] old = bobsKey();
+        Scene scene = crash.rotationDiedAfter(Step.COPY_CREATED, "bob", old[0], Duration.ofSeconds(3));
+
+        RecoverySweep.Found found = sweep.sweep(5).await().atMost(Duration.ofSeconds(30));
+
+        assertTrue(found.later() >= 1, found.toString());
+        assertTrue(exists(scene.copyHash()), "within its lease the copy is left alone");
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (exists(scene.copyHash()) && System.nanoTime() < until) {
+            Thread.sleep(250);
+        }
+        assertFalse(exists(scene.copyHash()), "undone once the lease ended");
+        assertEquals("laptop", aliasOf(old[0]));
     }
 }

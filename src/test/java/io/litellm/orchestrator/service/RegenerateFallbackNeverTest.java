@@ -110,6 +110,16 @@ class RegenerateFallbackNeverTest extends ApiTest {
             }
 
             @Override
+            public int recoverySweepPages() {
+                return base.regenerate().recoverySweepPages();
+            }
+
+            @Override
+            public Duration recoverySweepDelay() {
+                return base.regenerate().recoverySweepDelay();
+            }
+
+            @Override
             public Fallback fallback() {
                 return fallback;
             }
