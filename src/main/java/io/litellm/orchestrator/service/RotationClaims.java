@@ -42,8 +42,9 @@ import io.smallrye.mutiny.Uni;
  * rotated key's id with an HMAC under the master key (every replica computes the same one, nobody else can), it is
  * blocked, has no budget, no owner, and expires after {@code orchestrator.regenerate.claim-ttl}; its metadata carries
  * a random nonce. Whoever reads back their own nonce holds the claim. A claim that expired (its holder crashed) is
- * skipped by moving to the next generation of the derived secret, never deleted while the key lives, so two holders
- * can never coexist.
+ * skipped by moving to the next generation of the derived secret, never deleted while the key can still be rotated,
+ * so two holders can never coexist; once a rotation took effect (the key is gone, or lives out a grace period and is
+ * refused further rotations) the skipped ones go with its own.
  * <p>
  * A claim also records what is needed to undo its rotation if the holder dies midway (see {@link RotationRecovery}):
  * the id the key's copy will have (its secret is chosen here, so the copy can be found before it exists) and the
