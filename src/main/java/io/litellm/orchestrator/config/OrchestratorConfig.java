@@ -149,6 +149,17 @@ public interface OrchestratorConfig {
         @WithDefault("2m")
         Duration claimTtl();
 
+        /**
+         * Pages of {@code /key/list} (100 keys each) read once after start to find rotations a crash interrupted
+         * (they are also undone by the next call that meets them); 0 switches the sweep off.
+         */
+        @WithDefault("20")
+        int recoverySweepPages();
+
+        /** How long after start the sweep runs (LiteLLM and this service settle first). */
+        @WithDefault("10s")
+        Duration recoverySweepDelay();
+
         enum Fallback {
             AUTO,
             NEVER

@@ -387,8 +387,18 @@ public final class LiteLlmSimulator {
                     + key, "auth_error", "None");
         }
         ObjectNode row = findKey(key);
-        checkKeyFields(body, row.get("token").asText());
-        applyKeyFields(row, body);
+        // newer lines' prepare_key_update_data: duration "-1" means the key never expires (expires = None)
+        boolean neverExpires = "-1".equals(text(body, "duration"));
+        ObjectNode fields = body;
+        if (neverExpires) {
+            fields = body.deepCopy();
+            fields.remove("duration");
+        }
+        checkKeyFields(fields, row.get("token").asText());
+        applyKeyFields(row, fields);
+        if (neverExpires) {
+            row.putNull("expires");
+        }
         row.put("updated_at", Instant.now().toString());
         // update_key_fn: _delete_cache_key_object(hash_token(key)), the key as given (a hash evicts nothing)
         evict(hashToken(key));

@@ -73,8 +73,9 @@ public class WorkshopResource {
         this.workshops = workshops;
         this.audit = audit;
         this.deadline = deadline;
-        // a workshop call stops starting attendees at its own deadline; calls in flight then may still take one timeout
-        this.budget = config.workshops().deadline().plusMillis(litellm.resilience().timeoutMs());
+        // a workshop call stops starting attendees at its own deadline; calls in flight then may still take one timeout,
+        // and confirming the keys it created (WorkshopService#confirm) another
+        this.budget = config.workshops().deadline().plusMillis(2L * litellm.resilience().timeoutMs());
     }
 
     @PUT

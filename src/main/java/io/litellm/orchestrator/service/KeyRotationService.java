@@ -86,6 +86,7 @@ public class KeyRotationService {
     private final KeyService keys;
     private final RegenerationLimiter limiter;
     private final RotationClaims claims;
+    private final RotationRecovery recovery;
     private final OrchestratorConfig config;
     private final OrchestratorMetrics metrics;
     private final LongSupplier nanoTime;
@@ -97,16 +98,17 @@ public class KeyRotationService {
 
     @Inject
     public KeyRotationService(LiteLlmClient litellm, KeyService keys, RegenerationLimiter limiter,
-            RotationClaims claims, OrchestratorConfig config, OrchestratorMetrics metrics) {
-        this(litellm, keys, limiter, claims, config, metrics, System::nanoTime);
+            RotationClaims claims, RotationRecovery recovery, OrchestratorConfig config, OrchestratorMetrics metrics) {
+        this(litellm, keys, limiter, claims, recovery, config, metrics, System::nanoTime);
     }
 
     KeyRotationService(LiteLlmClient litellm, KeyService keys, RegenerationLimiter limiter, RotationClaims claims,
-            OrchestratorConfig config, OrchestratorMetrics metrics, LongSupplier nanoTime) {
+            RotationRecovery recovery, OrchestratorConfig config, OrchestratorMetrics metrics, LongSupplier nanoTime) {
         this.litellm = litellm;
         this.keys = keys;
         this.limiter = limiter;
         this.claims = claims;
+        this.recovery = recovery;
         this.config = config;
         this.metrics = metrics;
         this.nanoTime = nanoTime;
@@ -130,13 +132,15 @@ public class KeyRotationService {
         return owner.requireKey(keyId)
                 .call(row -> owner.checkChanges(row, changes))
                 .call(row -> requireAliasFree(changes.keyAlias(), row, keyId))
-                .flatMap(row -> claims.claim(keyId, changedBy).flatMap(claim -> owner.requireKey(keyId)
+                // an expired claim met here is an interrupted rotation: claiming undoes it first
+                .flatMap(row -> claims.claim(keyId, text(row, "key_alias"), changedBy).flatMap(claim -> owner.requireKey(keyId)
                         // gone since we looked: another rotation finished first
                         .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
                                 ? ApiException.conflict("This key was rotated meanwhile; use its new id")
                                 : f)
-                        .flatMap(fresh -> rotate(changedBy, owner, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace))
-                        .onTermination().call(() -> claims.release(claim, changedBy))))
+                        .flatMap(fresh -> rotate(changedBy, owner, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace, claim))
+                        .onTermination().call((issued, failure, cancelled) -> claims.release(claim, issued != null,
+                                changedBy))))
                 .onTermination().invoke(() -> inFlight.remove(keyId))
                 .invoke(issued -> {
                     limiter.moved(changedBy, keyId, issued.keyId());
@@ -145,11 +149,11 @@ public class KeyRotationService {
     }
 
     private Uni<UserKey> rotate(String changedBy, KeyOwner owner, String keyId, ObjectNode old,
-            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
+            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace, RotationClaims.Claim claim) {
         // LiteLLM's regeneration replaces the secret in place, and its own grace_period is unreliable upstream:
         // a grace period is always done by copy and expiry
         if (grace != null || !tryNative()) {
-            return rotateByCopy(changedBy, owner, keyId, old, changes, fields, grace);
+            return rotateByCopy(changedBy, owner, keyId, old, changes, fields, grace, claim);
         }
         ObjectNode body = fields.deepCopy();
         // "0s", not absent or empty: LiteLLM falls back to LITELLM_KEY_ROTATION_GRACE_PERIOD for those, which
@@ -175,7 +179,7 @@ public class KeyRotationService {
                 .onFailure(UpstreamException.Unlicensed.class).recoverWithUni(f -> {
                     unlicensedSeen = true;
                     unlicensedUntil = nanoTime.getAsLong() + Math.max(1, config.regenerate().licenceRecheck().toNanos());
-                    return rotateByCopy(changedBy, owner, keyId, old, changes, fields, null);
+                    return rotateByCopy(changedBy, owner, keyId, old, changes, fields, null, claim);
                 });
     }
 
@@ -234,11 +238,13 @@ public class KeyRotationService {
     }
 
     /**
-     * Create a copy with the changes, then delete the old key (or, with a grace period, let it expire then);
-     * undo on any failure.
+     * Create a copy with the changes, then delete the old key (or, with a grace period, let it expire then), then
+     * commit: take the copy's in-flight mark off. Undo on any failure. The copy's secret was chosen with the claim,
+     * so its id is known before it exists: a creation that failed yet happened is undone too, and whatever a crash
+     * leaves before the commit is undone after the lease by {@link RotationRecovery}.
      */
     private Uni<UserKey> rotateByCopy(String changedBy, KeyOwner owner, String keyId, ObjectNode old,
-            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace) {
+            UpdateUserKeyRequest changes, ObjectNode fields, Duration grace, RotationClaims.Claim claim) {
         if (config.regenerate().fallback() == Fallback.NEVER) {
             return Uni.createFrom().failure(new ApiException(ErrorKind.NOT_IMPLEMENTED, (grace != null
                     ? "A grace period needs rotation by copy"
@@ -257,9 +263,15 @@ public class KeyRotationService {
         boolean moveAlias = oldAlias != null && oldAlias.equals(newAlias);
         ObjectNode copy;
         Duration oldGrace;
+        String copyHash = claim.copyHash();
         try {
             copy = copyOf(owner.userId(), old, fields, newAlias);
             oldGrace = grace == null ? null : shorterOf(grace, remaining(old));
+            copy.put("key", claim.copySecret());
+            ObjectNode metadata = copy.path("metadata").isObject() ? (ObjectNode) copy.get("metadata")
+                    : copy.putObject("metadata");
+            metadata.set(RotationRecovery.COPY_MARK, recovery.copyMark(copyHash, keyId, moveAlias ? oldAlias : null,
+                    expiresAt(old), claim.leaseEnd()));
         } catch (ApiException refused) {
             return Uni.createFrom().failure(refused);
         }
@@ -271,7 +283,13 @@ public class KeyRotationService {
         return freeAlias
                 .onFailure().transform(f -> rotationFailed("freeing the key alias", f, ""))
                 .flatMap(freed -> litellm.generateKey(copy, changedBy)
-                        .onFailure().recoverWithUni(f -> restoreAlias(moveAlias, keyId, oldAlias, changedBy)
+                        // a creation that failed may still have happened (a timeout after LiteLLM acted): look
+                        .onFailure().recoverWithUni(f -> litellm.findKey(copyHash)
+                                // unknown: the copy, if any, is marked, and recovery undoes it after the lease
+                                .onFailure().recoverWithItem(Optional.empty())
+                                .flatMap(found -> found.isPresent()
+                                        ? undo(copyHash, moveAlias, keyId, oldAlias, changedBy)
+                                        : restoreAlias(moveAlias, keyId, oldAlias, changedBy))
                                 .flatMap(note -> Uni.createFrom().failure(KeyService.isAliasConflict(f)
                                         ? KeyService.aliasTaken(newAlias)
                                         : f instanceof UpstreamException.Unlicensed && needsLicenceToCopy(copy)
@@ -279,7 +297,7 @@ public class KeyRotationService {
                                                 : rotationFailed("creating the new key", f, note)))))
                 .flatMap(created -> {
                     if (created.key() == null || created.keyHash() == null) {
-                        return undo(created.keyHash(), moveAlias, keyId, oldAlias, changedBy)
+                        return undo(copyHash, moveAlias, keyId, oldAlias, changedBy)
                                 .flatMap(note -> Uni.createFrom().failure(rotationFailed(
                                         "reading the new key", null, note)));
                     }
@@ -299,8 +317,43 @@ public class KeyRotationService {
                                                     created.keyHash(), moveAlias, oldAlias, changedBy))
                                             .invoke(done -> endGraceLater(keyId, created.keyHash(), oldGrace,
                                                     changedBy)))
+                            .flatMap(retired -> commit(retired, keyId, copy, claim, changedBy))
                             .invoke(done -> metrics.keyRegenerated("fallback"));
                 });
+    }
+
+    /**
+     * The commit: the copy's mark comes off, and from then on the copy is the key. Never past the lease (recovery
+     * may undo the rotation then); a failed commit is undone while the old key exists, and kept once it is gone.
+     */
+    private Uni<UserKey> commit(UserKey issued, String keyId, ObjectNode copy, RotationClaims.Claim claim,
+            String changedBy) {
+        String copyHash = issued.keyId();
+        ObjectNode mark = (ObjectNode) copy.path("metadata").path(RotationRecovery.COPY_MARK);
+        // a margin for clocks that differ between this replica and LiteLLM
+        Instant latest = claim.leaseEnd().minus(config.regenerate().claimTtl().dividedBy(4));
+        Uni<Void> committed = Instant.now().isBefore(latest)
+                ? recovery.commit(copyHash, copy.path("metadata"), changedBy)
+                : Uni.createFrom().failure(new IllegalStateException("it took longer than the rotation's claim "
+                        + "allows (orchestrator.regenerate.claim-ttl)"));
+        return committed.replaceWith(issued)
+                .onFailure().recoverWithUni(f -> litellm.findKey(keyId)
+                        .onFailure().recoverWithItem(Optional.of(JSON.createObjectNode()))
+                        .flatMap(found -> {
+                            if (found.isEmpty()) {
+                                // the old key is gone: the copy is the key; recovery takes the mark off later
+                                LOG.warnf("Rotation of key %s: could not confirm the new key %s (%s); it stays",
+                                        keyId, copyHash, f.getMessage());
+                                return Uni.createFrom().item(issued);
+                            }
+                            return recovery.undo(copyHash, mark)
+                                    .replaceWith("")
+                                    .onFailure().recoverWithItem(e -> " The new key " + copyHash + " is undone once "
+                                            + "its rotation's claim expires.")
+                                    .flatMap(note -> Uni.createFrom().failure(rotationFailed("confirming the new key"
+                                            + (f instanceof IllegalStateException ? " (" + f.getMessage() + ")" : ""),
+                                            f, note)));
+                        }));
     }
 
     /**
@@ -313,10 +366,18 @@ public class KeyRotationService {
             List<String> lost = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = sent.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (field.getKey().equals("duration")) {
+                // the secret is not stored as such (its hash is the id)
+                if (field.getKey().equals("duration") || field.getKey().equals("key")) {
                     continue;
                 }
-                if (!sameValue(field.getValue(), stored.get(field.getKey()))) {
+                JsonNode value = field.getValue();
+                JsonNode kept = stored.get(field.getKey());
+                if (field.getKey().equals("metadata") && value.isObject() && kept != null && kept.isObject()) {
+                    // our own in-flight mark restricts nothing
+                    value = ((ObjectNode) value).deepCopy().without(RotationRecovery.COPY_MARK);
+                    kept = ((ObjectNode) kept).deepCopy().without(RotationRecovery.COPY_MARK);
+                }
+                if (!sameValue(value, kept)) {
                     lost.add(field.getKey());
                 }
             }

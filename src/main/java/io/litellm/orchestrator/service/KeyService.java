@@ -47,9 +47,10 @@ public class KeyService {
     private final KnownUsers known;
     private final OrchestratorConfig config;
     private final RequestDeadline deadline;
+    private final RotationRecovery recovery;
 
     public KeyService(LiteLlmClient litellm, UserService users, KeyFieldPolicy policy, LiteLlmConfig litellmConfig,
-            KnownUsers known, OrchestratorConfig config, RequestDeadline deadline) {
+            KnownUsers known, OrchestratorConfig config, RequestDeadline deadline, RotationRecovery recovery) {
         this.litellm = litellm;
         this.users = users;
         this.policy = policy;
@@ -57,6 +58,7 @@ public class KeyService {
         this.known = known;
         this.config = config;
         this.deadline = deadline;
+        this.recovery = recovery;
     }
 
     public Uni<UserKey> createKey(Caller caller, String userId, CreateUserKeyRequest request) {
@@ -119,15 +121,26 @@ public class KeyService {
                 new ArrayList<>(), next -> next <= last
                         // one more page only if a whole LiteLLM call still fits before the deadline
                         && deadline.remaining().map(left -> left.compareTo(perCall) > 0).orElse(true))
+                // a rotation's copy in flight is no one's key yet (an orphan past its lease is undone on the way)
+                .call(read -> recovery.screen(read.rows()))
                 .map(read -> new KeyPage(read.rows(), read.nextPage() == null ? null : read.nextPage().toString()));
     }
 
     /**
      * Every page of a key listing, rows without secrets. Only rows whose {@code ownerField} is {@code owner} (or that
-     * lack the field) are kept: LiteLLM filters by owner, but a row of someone else must never be shown.
+     * lack the field) are kept: LiteLLM filters by owner, but a row of someone else must never be shown. The copy of
+     * a rotation in flight is not the owner's key yet and is left out; one left by an interrupted rotation is undone
+     * on the way, and the listing read again (see {@link RotationRecovery}).
      */
     Uni<List<ObjectNode>> readAllPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, String ownerField,
             String owner) {
+        return readOwnedPages(pageOf, ownerField, owner)
+                .flatMap(rows -> recovery.screen(rows).flatMap(recovered -> !recovered ? Uni.createFrom().item(rows)
+                        : readOwnedPages(pageOf, ownerField, owner).call(again -> recovery.screen(again))));
+    }
+
+    private Uni<List<ObjectNode>> readOwnedPages(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf,
+            String ownerField, String owner) {
         Predicate<ObjectNode> owned = row -> row.path(ownerField).isMissingNode()
                 || owner.equals(row.path(ownerField).asText());
         return readPages(pageOf, owned, 1, new ArrayList<>(), next -> {

@@ -3,9 +3,12 @@ package io.litellm.orchestrator.service;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -39,8 +42,14 @@ import io.smallrye.mutiny.Uni;
  * rotated key's id with an HMAC under the master key (every replica computes the same one, nobody else can), it is
  * blocked, has no budget, no owner, and expires after {@code orchestrator.regenerate.claim-ttl}; its metadata carries
  * a random nonce. Whoever reads back their own nonce holds the claim. A claim that expired (its holder crashed) is
- * skipped by moving to the next generation of the derived secret, never deleted while the key lives, so two holders
- * can never coexist.
+ * skipped by moving to the next generation of the derived secret, never deleted while the key can still be rotated,
+ * so two holders can never coexist; once a rotation took effect (the key is gone, or lives out a grace period and is
+ * refused further rotations) the skipped ones go with its own.
+ * <p>
+ * A claim also records what is needed to undo its rotation if the holder dies midway (see {@link RotationRecovery}):
+ * the id the key's copy will have (its secret is chosen here, so the copy can be found before it exists) and the
+ * alias the key had. The claim's expiry is the holder's lease: until then nobody else touches the rotation, after it
+ * the next rotation of the key undoes what was left before claiming the next generation.
  */
 @ApplicationScoped
 public class RotationClaims {
@@ -52,27 +61,50 @@ public class RotationClaims {
 
     private static final Logger LOG = Logger.getLogger(RotationClaims.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
+    private final RotationRecovery recovery;
     private final byte[] derivationKey;
 
-    /** A claim held by this request on {@code keyId}; {@code claimHash} is the claim row's token. */
-    public record Claim(String keyId, String claimHash) {
+    /**
+     * A claim held by this request on {@code keyId}; {@code claimHash} is the claim row's token, {@code copySecret}
+     * the secret the key's copy is to get (its id is recorded in the claim), {@code leaseEnd} when the claim expires
+     * in LiteLLM, and {@code stale} the expired claims of earlier, interrupted rotations of the key that were skipped.
+     */
+    public record Claim(String keyId, String claimHash, String copySecret, Instant leaseEnd, List<String> stale) {
+
+        /** The copy's id: LiteLLM's token of {@link #copySecret}. */
+        public String copyHash() {
+            return sha256(copySecret);
+        }
     }
 
-    public RotationClaims(LiteLlmClient litellm, OrchestratorConfig config, LiteLlmConfig litellmConfig) {
+    public RotationClaims(LiteLlmClient litellm, OrchestratorConfig config, LiteLlmConfig litellmConfig,
+            RotationRecovery recovery) {
         this.litellm = litellm;
         this.config = config;
+        this.recovery = recovery;
         this.derivationKey = litellmConfig.masterKey().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Claims the key, or fails with 409 when another rotation holds it. */
     public Uni<Claim> claim(String keyId, String changedBy) {
-        return attempt(keyId, 0, changedBy);
+        return claim(keyId, null, changedBy);
     }
 
-    private Uni<Claim> attempt(String keyId, int generation, String changedBy) {
+    /**
+     * Claims the key, recording {@code alias} (the key's alias now) so that a rotation interrupted after freeing it
+     * can give it back; an expired claim met on the way is recovered first (its rotation undone). Fails with 409 when
+     * another rotation holds the key.
+     */
+    public Uni<Claim> claim(String keyId, String alias, String changedBy) {
+        return attempt(keyId, 0, alias, newSecret(), new ArrayList<>(), changedBy);
+    }
+
+    private Uni<Claim> attempt(String keyId, int generation, String alias, String copySecret, List<String> stale,
+            String changedBy) {
         if (generation >= MAX_GENERATIONS) {
             return Uni.createFrom().failure(ApiException.conflict("This key is being rotated, or earlier rotations "
                     + "of it were interrupted " + MAX_GENERATIONS + " times; try again later or ask an admin"));
@@ -82,7 +114,11 @@ public class RotationClaims {
         String nonce = UUID.randomUUID().toString();
         ObjectNode body = JSON.createObjectNode().put("key", secret).put("blocked", true).put("max_budget", 0.0)
                 .put("duration", Math.max(1, config.regenerate().claimTtl().toSeconds()) + "s");
-        body.putObject("metadata").putObject(MARK).put("key", keyId).put("nonce", nonce).put("by", changedBy);
+        ObjectNode mark = body.putObject("metadata").putObject(MARK).put("key", keyId).put("nonce", nonce)
+                .put("by", changedBy).put(RotationRecovery.COPY, sha256(copySecret));
+        if (alias != null) {
+            mark.put(RotationRecovery.ALIAS, alias);
+        }
         Throwable[] sendFailure = new Throwable[1];
         return litellm.generateKey(body, changedBy)
                 .replaceWith(Boolean.TRUE)
@@ -92,35 +128,68 @@ public class RotationClaims {
                     return Boolean.FALSE;
                 })
                 .flatMap(sent -> litellm.findKey(claimHash))
-                .flatMap(found -> judge(found, nonce, sendFailure[0], keyId, generation, changedBy, claimHash));
+                .flatMap(found -> judge(found, nonce, sendFailure[0], keyId, generation, alias, copySecret, stale,
+                        changedBy, claimHash));
     }
 
     private Uni<Claim> judge(Optional<ObjectNode> found, String nonce, Throwable sendFailure, String keyId,
-            int generation, String changedBy, String claimHash) {
+            int generation, String alias, String copySecret, List<String> stale, String changedBy, String claimHash) {
         if (found.isEmpty()) {
             return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
                     "Could not reserve the key for rotation in LiteLLM; nothing was changed", null, sendFailure));
         }
         JsonNode mark = found.get().path("metadata").path(MARK);
-        if (nonce.equals(mark.path("nonce").asText(null))) {
-            return Uni.createFrom().item(new Claim(keyId, claimHash));
-        }
         Instant expires = KeyRotationService.expiresAt(found.get());
+        if (nonce.equals(mark.path("nonce").asText(null))) {
+            Instant leaseEnd = expires != null ? expires : Instant.now().plus(config.regenerate().claimTtl());
+            return Uni.createFrom().item(new Claim(keyId, claimHash, copySecret, leaseEnd, List.copyOf(stale)));
+        }
         if (expires != null && !expires.isAfter(Instant.now())) {
-            // left by a rotation that never finished: move on, never reuse it
-            return attempt(keyId, generation + 1, changedBy);
+            // left by a rotation that never finished: undo what it left (its lease is over, its holder gone), then
+            // move on, never reusing the claim
+            stale.add(claimHash);
+            return recovery.undoInterrupted(mark)
+                    .flatMap(restoredAlias -> attempt(keyId, generation + 1,
+                            alias != null ? alias : restoredAlias.orElse(null), copySecret, stale, changedBy));
         }
         return Uni.createFrom().failure(beingRotated());
     }
 
-    /** Gives the claim back; a failure only delays the next rotation of this key until the claim expires. */
+    /**
+     * Gives the claim back; a failure only delays the next rotation of this key until the claim expires. Once the
+     * rotation took effect ({@code done}: the key is gone or only lives out its grace period, so it is never
+     * claimed again), the expired claims of earlier interrupted rotations go too.
+     */
+    public Uni<Void> release(Claim claim, boolean done, String changedBy) {
+        Uni<Void> own = delete(claim.claimHash(), changedBy).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("Could not release the rotation claim on key %s (%s); it expires by itself", claim.keyId(),
+                    failure.getMessage());
+            return null;
+        });
+        if (!done || claim.stale().isEmpty()) {
+            return own;
+        }
+        // one by one: a batch delete fails as a whole when one of them is gone already
+        Uni<Void> all = own;
+        for (String stale : claim.stale()) {
+            all = all.call(() -> delete(stale, changedBy).onFailure().recoverWithNull());
+        }
+        return all;
+    }
+
+    private Uni<Void> delete(String claimHash, String changedBy) {
+        return litellm.deleteKey(claimHash, changedBy);
+    }
+
     public Uni<Void> release(Claim claim, String changedBy) {
-        return litellm.deleteKey(claim.claimHash(), changedBy)
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Could not release the rotation claim on key %s (%s); it expires by itself",
-                            claim.keyId(), failure.getMessage());
-                    return null;
-                });
+        return release(claim, false, changedBy);
+    }
+
+    /** A random secret in LiteLLM's format, for a rotation's copy. */
+    static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     static ApiException beingRotated() {
@@ -129,12 +198,25 @@ public class RotationClaims {
 
     /** The claim secret of one generation: only holders of the master key can compute it. */
     String secret(String keyId, int generation) {
+        return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                hmac(derivationKey, "litellm-orchestrator rotation claim\n" + keyId + "\n" + generation));
+    }
+
+    /** Whether {@code claimHash} is the token of one of the claims this service derives for {@code keyId}. */
+    boolean isClaimOf(String claimHash, String keyId) {
+        for (int generation = 0; generation < MAX_GENERATIONS; generation++) {
+            if (sha256(secret(keyId, generation)).equals(claimHash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static byte[] hmac(byte[] key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(derivationKey, "HmacSHA256"));
-            byte[] digest = mac.doFinal(("litellm-orchestrator rotation claim\n" + keyId + "\n" + generation)
-                    .getBytes(StandardCharsets.UTF_8));
-            return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

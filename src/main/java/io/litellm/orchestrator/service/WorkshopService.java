@@ -23,6 +23,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
@@ -54,6 +55,12 @@ import io.smallrye.mutiny.Uni;
  * the rows whose metadata names the workshop: LiteLLM (v1.80) filters aliases only by exact match and metadata not
  * at all.
  *
+ * <p>A key is created <em>pending</em> ({@code metadata.}{@value #PENDING} says until when its call may still be
+ * running), and the call confirms its keys (takes the mark off) only once every attendee is done, just before it
+ * answers with their secrets. A pending key met past that time was created by a call that died before answering, so
+ * nobody has its secret: it is deleted and created anew. A confirmation that fails deletes the key and lists the
+ * attendee as failed, so no secret is handed out for a key a later call would replace.
+ *
  * <p>Every upstream call of one workshop call goes through one {@code merge(maxConcurrency)}, so at most that many are
  * in flight. Nothing an attendee's failure does stops the others: each attendee ends as created (with its secret),
  * existing, or failed (with the reason), and the answer lists all of them.
@@ -68,6 +75,8 @@ public class WorkshopService {
     /** Keys per {@code /key/delete} and users per {@code /user/delete} call. */
     static final int DELETE_BATCH = 100;
     private static final Pattern ATTENDEE_NUMBER = Pattern.compile("(\\d+)@");
+    /** Metadata field of a key whose provisioning call has not answered yet. */
+    public static final String PENDING = "orchestrator_workshop_pending";
 
     private final LiteLlmClient litellm;
     private final KeyService keys;
@@ -97,15 +106,18 @@ public class WorkshopService {
             throw ApiException.input("attendees: must be at most " + max);
         }
         Instant deadline = Instant.now().plus(config.workshops().deadline());
+        // how long this call may still be at work after its deadline: the calls in flight, then the confirmations
+        Instant pendingUntil = deadline.plus(pendingMargin());
         Progress progress = new Progress(workshopId, request.attendees());
         LOG.infof("workshop %s: provisioning %d attendees (prune=%s, %d calls in flight at most)", workshopId,
                 request.attendees(), prune, concurrency());
         Uni<List<WorkshopAttendee>> surplus = prune ? prune(caller, workshopId, request) : refuseSurplus(workshopId, request);
         return surplus.flatMap(pruned -> Multi.createFrom().range(1, request.attendees() + 1)
-                .onItem().transformToUni(index -> attendee(caller, workshopId, request, index, deadline)
+                .onItem().transformToUni(index -> attendee(caller, workshopId, request, index, deadline, pendingUntil)
                         .invoke(progress::done))
                 .merge(concurrency())
                 .collect().asList()
+                .flatMap(attendees -> confirm(caller, workshopId, attendees))
                 .map(attendees -> result(workshopId, request, attendees, pruned)))
                 .invoke(result -> LOG.infof("workshop %s: done, %d created, %d existing, %d failed, %d removed",
                         workshopId, result.created(), result.existing(), result.failed(), result.removed()));
@@ -178,7 +190,7 @@ public class WorkshopService {
      * and its key. Never fails: a failure becomes the attendee's {@code error}.
      */
     private Uni<WorkshopAttendee> attendee(Caller caller, String workshopId, WorkshopRequest request, int index,
-            Instant deadline) {
+            Instant deadline, Instant pendingUntil) {
         String userId = request.userId(index);
         return Uni.createFrom().deferred(() -> {
             if (Instant.now().isAfter(deadline)) {
@@ -189,12 +201,24 @@ public class WorkshopService {
             String alias = alias(workshopId, userId);
             return keys.listKeys(userId).flatMap(list -> {
                 Optional<ObjectNode> found = workshopKey(list.keys(), alias);
-                if (found.isPresent()) {
+                if (found.isPresent() && !isPending(found.get())) {
                     return Uni.createFrom().item(new WorkshopAttendee(userId, token(found.get()), null, null));
+                }
+                if (found.isPresent()) {
+                    Instant until = pendingUntil(found.get());
+                    if (until != null && until.isAfter(Instant.now())) {
+                        return Uni.createFrom().item(new WorkshopAttendee(userId, null, null, "its key is being "
+                                + "created by another call of this workshop that is still running; rerun after it"));
+                    }
+                    // left by a call that died before answering: nobody has its secret
+                    LOG.infof("workshop %s: replacing the key of %s whose secret was never delivered", workshopId,
+                            userId);
+                    return litellm.deleteKey(token(found.get()), caller.principal())
+                            .flatMap(gone -> generate(caller, workshopId, request, userId, alias, pendingUntil));
                 }
                 // a user with keys exists; one without may or may not: creating it tells
                 Uni<Void> user = list.keys().isEmpty() ? createUser(caller, userId) : Uni.createFrom().voidItem();
-                return user.flatMap(ready -> generate(caller, workshopId, request, userId, alias));
+                return user.flatMap(ready -> generate(caller, workshopId, request, userId, alias, pendingUntil));
             });
         }).onFailure().recoverWithItem(failure -> new WorkshopAttendee(userId, null, null, describe(failure)));
     }
@@ -208,13 +232,14 @@ public class WorkshopService {
     }
 
     private Uni<WorkshopAttendee> generate(Caller caller, String workshopId, WorkshopRequest request, String userId,
-            String alias) {
+            String alias, Instant pendingUntil) {
         var workshops = config.workshops();
         GenerateKeyRequest key = new GenerateKeyRequest(userId, alias,
                 request.models() != null ? request.models() : workshops.defaultModels().orElse(null),
                 request.maxBudget() != null ? request.maxBudget() : workshops.defaultMaxBudget().orElse(null),
                 null, request.duration() != null ? request.duration() : workshops.defaultDuration(),
-                Map.of("workshop", workshopId), null, null, null, null);
+                Map.of("workshop", workshopId, PENDING, Map.of("until", pendingUntil.toString())), null, null, null,
+                null);
         return litellm.generateKey(key, caller.principal())
                 .onFailure(KeyService::isAliasConflict).transform(failure -> ApiException.conflict("key alias " + alias
                         + " is taken by another key (a concurrent call, or a key of another user)"))
@@ -224,6 +249,51 @@ public class WorkshopService {
                     }
                     return new WorkshopAttendee(userId, generated.keyHash(), generated.key(), null);
                 });
+    }
+
+    /**
+     * Takes the pending mark off every key this call created, now that its secret is about to be answered. A key
+     * that cannot be confirmed is deleted and its attendee listed as failed without a secret (a later call would
+     * replace it); the rerun creates it again.
+     */
+    private Uni<List<WorkshopAttendee>> confirm(Caller caller, String workshopId, List<WorkshopAttendee> attendees) {
+        if (attendees.stream().noneMatch(a -> a.keySecret() != null)) {
+            return Uni.createFrom().item(attendees);
+        }
+        return Multi.createFrom().iterable(attendees)
+                .onItem().transformToUni(attendee -> {
+                    if (attendee.keySecret() == null) {
+                        return Uni.createFrom().item(attendee);
+                    }
+                    ObjectNode body = JsonNodeFactory.instance.objectNode().put("key", attendee.keyId());
+                    body.putObject("metadata").put("workshop", workshopId);
+                    return litellm.updateKey(body, caller.principal()).replaceWith(attendee)
+                            .onFailure().recoverWithUni(failure -> litellm.deleteKey(attendee.keyId(), caller.principal())
+                                    .onFailure().recoverWithNull()
+                                    .replaceWith(new WorkshopAttendee(attendee.userId(), null, null,
+                                            "its key could not be confirmed in LiteLLM (" + describe(failure)
+                                                    + "); rerun to create it again")));
+                })
+                .merge(concurrency())
+                .collect().asList();
+    }
+
+    /** How long after its deadline a provisioning call may still be confirming: its keys stay pending that long. */
+    private Duration pendingMargin() {
+        // calls in flight at the deadline finish within one upstream timeout, the confirmations within another
+        return Duration.ofMillis(2L * litellmConfig.resilience().timeoutMs()).plusSeconds(60);
+    }
+
+    private static boolean isPending(ObjectNode row) {
+        return row.path("metadata").has(PENDING);
+    }
+
+    private static Instant pendingUntil(ObjectNode row) {
+        try {
+            return Instant.parse(row.path("metadata").path(PENDING).path("until").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     // --- reading and deleting ------------------------------------------------------------------------------

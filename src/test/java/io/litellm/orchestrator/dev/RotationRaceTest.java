@@ -46,6 +46,7 @@ class RotationRaceTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
             overrides.put("litellm.resilience.timeout-ms", "5000");
+            overrides.put("litellm.resilience.request-deadline", "20s");
             return overrides;
         }
     }

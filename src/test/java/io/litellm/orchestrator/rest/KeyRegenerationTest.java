@@ -229,6 +229,23 @@ class KeyRegenerationTest extends ApiTest {
 
     // --- open-source LiteLLM: create a copy, delete the old key --------------------------------------------
 
+    /**
+     * A copy's {@code /key/generate} body without what every copy carries besides the old key's fields: a secret of
+     * our choosing (so its id is known before it exists) and the signed in-flight mark naming the old key.
+     */
+    public static ObjectNode asCopied(JsonNode sent, String oldKey) {
+        ObjectNode copy = ((ObjectNode) sent).deepCopy();
+        assertTrue(copy.remove("key").asText().startsWith("sk-"), "the copy's secret is chosen: " + sent);
+        ObjectNode metadata = (ObjectNode) copy.get("metadata");
+        JsonNode mark = metadata.remove("orchestrator_rotation_copy");
+        assertEquals(oldKey, mark.path("of").asText(), "the copy is marked as in flight: " + sent);
+        assertTrue(mark.path("sig").isTextual() && mark.path("until").isTextual(), mark.toString());
+        if (metadata.isEmpty()) {
+            copy.remove("metadata");
+        }
+        return copy;
+    }
+
     /** An old key with every property the copy must keep. */
     private static ObjectNode richKey(String hash, Instant expires) {
         return row(hash, "bob", """
@@ -270,10 +287,12 @@ class KeyRegenerationTest extends ApiTest {
                 "POST /key/generate",
                 "GET /key/info?key=" + newKey,
                 "POST /key/delete",
+                // the commit: the copy's in-flight mark comes off
+                "POST /key/update",
                 "CLAIM release"), calls());
         // the alias is freed on the old key so the copy can take it
         assertEquals(read("{\"key\":\"" + oldKey + "\",\"key_alias\":null}"), bodies("/key/update").get(0));
-        JsonNode copy = bodies("/key/generate").get(0);
+        JsonNode copy = asCopied(bodies("/key/generate").get(0), oldKey);
         long duration = Long.parseLong(copy.path("duration").asText().replace("s", ""));
         assertTrue(Math.abs(duration - 10 * 24 * 3600) < 60, "copy expires with the old key, got " + duration);
         ((ObjectNode) copy).remove("duration");
@@ -282,6 +301,7 @@ class KeyRegenerationTest extends ApiTest {
                  "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":20,"max_parallel_requests":2,
                  "spend":0.75,"team_id":"team-a"}"""), copy);
         assertEquals(read("{\"keys\":[\"" + oldKey + "\"]}"), bodies("/key/delete").get(0));
+        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), bodies("/key/update").get(1));
         for (String path : List.of("/key/update", "/key/generate", "/key/delete")) {
             litellm().verify(postRequestedFor(urlPathEqualTo(path))
                     .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
@@ -325,7 +345,7 @@ class KeyRegenerationTest extends ApiTest {
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, null).statusCode(200).body("keyId", equalTo(newKey));
 
-        ObjectNode copy = (ObjectNode) bodies("/key/generate").get(0);
+        ObjectNode copy = asCopied(bodies("/key/generate").get(0), oldKey);
         long duration = Long.parseLong(copy.remove("duration").asText().replace("s", ""));
         assertTrue(Math.abs(duration - 3 * 24 * 3600) < 60, "expires when the old key would have: " + duration);
         // every restriction and setting, by rule; none of LiteLLM's bookkeeping, nothing that names the old key;
@@ -398,7 +418,9 @@ class KeyRegenerationTest extends ApiTest {
         assertEquals(newKey, expiry.path("metadata").path("rotated_to").asText());
         assertTrue(Instant.parse(expiry.path("metadata").path("rotated_at").asText())
                 .isAfter(Instant.now().minusSeconds(60)));
-        assertEquals(2, updates.size());
+        // the commit: the copy's in-flight mark comes off
+        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), updates.get(2));
+        assertEquals(3, updates.size());
     }
 
     @Test
@@ -453,10 +475,12 @@ class KeyRegenerationTest extends ApiTest {
         litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
         keyInfo(row(hash("oss-rename-new"), "bob", "{\"key_alias\":\"desktop\"}"));
         aliasFree("desktop");
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
 
         regenerate(TestTokens.admin("alice"), "bob", oldKey, "{\"keyAlias\":\"desktop\"}").statusCode(200);
 
-        litellm().verify(0, anyRequestedFor(urlPathEqualTo("/key/update")));
+        // the old key is not touched (the one update is the copy's commit)
+        assertEquals(List.of(hash("oss-rename-new")), bodies("/key/update").stream().map(b -> b.path("key").asText()).toList());
         assertEquals("desktop", bodies("/key/generate").get(0).path("key_alias").asText());
     }
 

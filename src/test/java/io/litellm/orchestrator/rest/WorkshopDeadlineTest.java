@@ -46,6 +46,8 @@ class WorkshopDeadlineTest extends ApiTest {
         // after it, and 3 to 6 are never started. Only "three quick calls within 3 s" depends on the machine.
         litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson(WorkshopTest.page(List.of()))));
         litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("{\"user_id\":\"x\"}")));
+        // the keys made are confirmed after the deadline, within the call's budget
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}")));
         IntStream.rangeClosed(1, 6).forEach(i -> litellm().stubFor(post(urlPathEqualTo("/key/generate"))
                 .withRequestBody(matchingJsonPath("$.key_alias", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
                         WorkshopTest.alias(i))))

@@ -91,9 +91,13 @@ class WorkshopTest extends ApiTest {
                 + ",\"current_page\":1,\"total_pages\":" + (rows.isEmpty() ? 0 : 1) + "}";
     }
 
-    /** Every user has no key (LiteLLM answers an empty page for an unknown user too), and may be created. */
+    /**
+     * Every user has no key (LiteLLM answers an empty page for an unknown user too), and may be created; keys may be
+     * confirmed ({@code /key/update}).
+     */
     static void nobodyHasKeys() {
         litellm().stubFor(get(urlPathEqualTo("/key/list")).atPriority(10).willReturn(okJson(page(List.of()))));
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).atPriority(10).willReturn(okJson("{}")));
         litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("""
                 {"user_id":"x","max_budget":null,"budget_duration":null,"spend":0.0,"key":null,
                  "created_at":"2026-11-23T10:00:00Z","models":[]}""")));
@@ -157,7 +161,74 @@ class WorkshopTest extends ApiTest {
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
                 .withRequestBody(equalToJson("""
                         {"user_id":"%s","key_alias":"%s","models":["gpt-4o"],"max_budget":10.0,"duration":"7d",
-                         "metadata":{"workshop":"%s"}}""".formatted(user(2), alias(2), WS))));
+                         "metadata":{"workshop":"%s"}}""".formatted(user(2), alias(2), WS), false, true))
+                // pending until the call answers
+                .withRequestBody(matchingJsonPath("$.metadata.orchestrator_workshop_pending.until")));
+        // confirmed once every attendee is done: the pending mark comes off
+        IntStream.rangeClosed(1, 3).forEach(i -> litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
+                .withRequestBody(equalToJson("{\"key\":\"%s\",\"metadata\":{\"workshop\":\"%s\"}}"
+                        .formatted(keyHash(i), WS)))));
+    }
+
+    /** Attendee i has a key its provisioning call created pending until {@code until} (and then died, or not). */
+    static void hasPendingKey(int i, java.time.Instant until) {
+        String pending = row(i).replace("\"metadata\":{\"workshop\":\"" + WS + "\"}", "\"metadata\":{\"workshop\":\""
+                + WS + "\",\"orchestrator_workshop_pending\":{\"until\":\"" + until + "\"}}");
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).withQueryParam("user_id", equalTo(user(i)))
+                .atPriority(1).willReturn(okJson(page(List.of(pending)))));
+    }
+
+    @Test
+    void aKeyWhoseCallDiedBeforeAnsweringIsReplacedWithANewSecret() {
+        nobodyHasKeys();
+        hasKey(1);
+        hasPendingKey(2, java.time.Instant.now().minusSeconds(1));
+        generates(2);
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+
+        JsonPath answer = put(2);
+
+        assertThat(answer.getInt("created")).isEqualTo(1);
+        assertThat(answer.getInt("existing")).isEqualTo(1);
+        assertThat(answer.getList("attendees.keySecret")).containsExactly(null, secret(2));
+        // the key nobody has the secret of is gone, a new one made
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + keyHash(2) + "\"]}")));
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+
+    @Test
+    void aKeyOfACallStillRunningIsLeftAlone() {
+        nobodyHasKeys();
+        hasPendingKey(1, java.time.Instant.now().plusSeconds(120));
+
+        JsonPath answer = put(1);
+
+        assertThat(answer.getInt("failed")).isEqualTo(1);
+        assertThat(answer.getList("attendees.error").get(0).toString()).contains("still running");
+        litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/delete")));
+        litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+
+    @Test
+    void aKeyThatCannotBeConfirmedIsDeletedAndItsSecretNotShown() {
+        nobodyHasKeys();
+        generates(1);
+        generates(2);
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.key", equalTo(keyHash(2))))
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"db down\",\"type\":\"x\",\"param\":null,\"code\":\"500\"}}")));
+        litellm().stubFor(post(urlPathEqualTo("/key/delete")).willReturn(okJson("{}")));
+
+        JsonPath answer = put(2);
+
+        assertThat(answer.getInt("created")).isEqualTo(1);
+        assertThat(answer.getInt("failed")).isEqualTo(1);
+        assertThat(answer.getList("attendees.keySecret")).containsExactly(secret(1), null);
+        assertThat(answer.getList("attendees.error").get(1).toString()).contains("could not be confirmed");
+        litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/delete"))
+                .withRequestBody(equalToJson("{\"keys\":[\"" + keyHash(2) + "\"]}")));
     }
 
     @Test
@@ -269,9 +340,11 @@ class WorkshopTest extends ApiTest {
 
     @Test
     void noMoreThanTheConfiguredCallsAreInFlight() {
-        // every LiteLLM answer takes 150 ms: with 8 attendees of 3 calls each, calls overlap unless bounded
+        // every LiteLLM answer takes 150 ms: with 8 attendees of 3 calls each and 8 confirmations, calls overlap
+        // unless bounded
         litellm().stubFor(get(urlPathEqualTo("/key/list")).atPriority(10)
                 .willReturn(okJson(page(List.of())).withFixedDelay(150)));
+        litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(okJson("{}").withFixedDelay(150)));
         litellm().stubFor(post(urlPathEqualTo("/user/new")).willReturn(okJson("{\"user_id\":\"x\"}").withFixedDelay(150)));
         IntStream.rangeClosed(1, 8).forEach(i -> litellm().stubFor(post(urlPathEqualTo("/key/generate"))
                 .withRequestBody(matchingJsonPath("$.key_alias", equalTo(alias(i))))
@@ -283,7 +356,7 @@ class WorkshopTest extends ApiTest {
         List<ServeEvent> calls = litellm().getAllServeEvents();
         assertThat(maxInFlight(calls)).isEqualTo(2);
         assertThat(answer.getInt("created")).isEqualTo(8);
-        assertThat(calls).hasSize(8 * 3 + 1);
+        assertThat(calls).hasSize(8 * 4 + 1);
     }
 
     /** Most calls WireMock was serving at once: each call spans from its arrival until its answer was sent. */

@@ -54,11 +54,13 @@ class RegenerateFallbackNeverTest extends ApiTest {
     OrchestratorMetrics metrics;
     @Inject
     RotationClaims claims;
+    @Inject
+    RotationRecovery recovery;
 
     @Test
     void enterpriseOnlyAnswerIsNotImplemented() {
         OrchestratorConfig never = withFallback(config, Fallback.NEVER);
-        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), claims,
+        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(never), claims, recovery,
                 never, metrics);
         String oldKey = hash("never-old");
         keyInfo(row(oldKey, "bob", "{}"));
@@ -105,6 +107,16 @@ class RegenerateFallbackNeverTest extends ApiTest {
             @Override
             public Duration claimTtl() {
                 return base.regenerate().claimTtl();
+            }
+
+            @Override
+            public int recoverySweepPages() {
+                return base.regenerate().recoverySweepPages();
+            }
+
+            @Override
+            public Duration recoverySweepDelay() {
+                return base.regenerate().recoverySweepDelay();
             }
 
             @Override

@@ -56,6 +56,8 @@ class RegenerateLicenceTest extends ApiTest {
     @Inject
     RotationClaims claims;
     @Inject
+    RotationRecovery recovery;
+    @Inject
     OrchestratorConfig config;
     @Inject
     OrchestratorMetrics metrics;
@@ -118,7 +120,7 @@ class RegenerateLicenceTest extends ApiTest {
         AtomicLong now = new AtomicLong();
         OrchestratorConfig tenMinutes = RegenerateFallbackNeverTest.withRegenerate(config, Fallback.AUTO,
                 Duration.ofMinutes(10));
-        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(tenMinutes), claims,
+        KeyRotationService rotation = new KeyRotationService(client, keys, new RegenerationLimiter(tenMinutes), claims, recovery,
                 tenMinutes, metrics, now::get);
         openSourceLiteLlm(hash("memory-new"));
 

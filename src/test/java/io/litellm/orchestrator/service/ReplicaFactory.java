@@ -16,19 +16,21 @@ public class ReplicaFactory {
     private final LiteLlmClient litellm;
     private final KeyService keys;
     private final RotationClaims claims;
+    private final RotationRecovery recovery;
     private final OrchestratorConfig config;
     private final OrchestratorMetrics metrics;
 
-    public ReplicaFactory(LiteLlmClient litellm, KeyService keys, RotationClaims claims, OrchestratorConfig config,
-            OrchestratorMetrics metrics) {
+    public ReplicaFactory(LiteLlmClient litellm, KeyService keys, RotationClaims claims, RotationRecovery recovery,
+            OrchestratorConfig config, OrchestratorMetrics metrics) {
         this.litellm = litellm;
         this.keys = keys;
         this.claims = claims;
+        this.recovery = recovery;
         this.config = config;
         this.metrics = metrics;
     }
 
     public KeyRotationService replica() {
-        return new KeyRotationService(litellm, keys, new RegenerationLimiter(config), claims, config, metrics);
+        return new KeyRotationService(litellm, keys, new RegenerationLimiter(config), claims, recovery, config, metrics);
     }
 }

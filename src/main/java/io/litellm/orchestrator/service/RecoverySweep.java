@@ -1,0 +1,155 @@
+package io.litellm.orchestrator.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.config.LiteLlmConfig;
+import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Once after start, looks through LiteLLM's keys for what interrupted rotations left (a replica that restarts after
+ * {@code kill -9} finds its own leftovers here), so they are undone even if nobody calls about that key. Bounded:
+ * {@code orchestrator.regenerate.recovery-sweep-pages} pages of 100 keys, read one after the other in the background;
+ * leftovers whose lease still runs are looked at again once it has ended. Whatever lies beyond the pages read is
+ * undone by the next call that meets it ({@link RotationRecovery}). Failures are logged, never fatal.
+ */
+@ApplicationScoped
+public class RecoverySweep {
+
+    private static final Logger LOG = Logger.getLogger(RecoverySweep.class);
+    private static final int PAGE = 100;
+
+    private final LiteLlmClient litellm;
+    private final RotationRecovery recovery;
+    private final RotationClaims claims;
+    private final OrchestratorConfig config;
+    private final LiteLlmConfig litellmConfig;
+
+    /** What one sweep found. */
+    public record Found(int recovered, int later) {
+    }
+
+    public RecoverySweep(LiteLlmClient litellm, RotationRecovery recovery, RotationClaims claims,
+            OrchestratorConfig config, LiteLlmConfig litellmConfig) {
+        this.litellm = litellm;
+        this.recovery = recovery;
+        this.claims = claims;
+        this.config = config;
+        this.litellmConfig = litellmConfig;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        int pages = config.regenerate().recoverySweepPages();
+        if (pages <= 0) {
+            return;
+        }
+        Uni.createFrom().voidItem().onItem().delayIt().by(config.regenerate().recoverySweepDelay())
+                .flatMap(started -> sweep(pages))
+                .subscribe().with(found -> LOG.infof("Recovery sweep: %d leftovers of interrupted rotations handled, %d to look at "
+                        + "again when their lease ends", found.recovered(), found.later()),
+                        failure -> LOG.warnf("Recovery sweep failed (%s); interrupted rotations are undone by the next "
+                                + "call that meets them", failure.getMessage()));
+    }
+
+    /** Reads up to {@code maxPages} pages of keys and recovers what interrupted rotations left there. */
+    public Uni<Found> sweep(int maxPages) {
+        int size = Math.min(PAGE, litellmConfig.listPageSize());
+        return page(1, size, maxPages, new ArrayList<>()).flatMap(this::recoverAll);
+    }
+
+    private Uni<List<ObjectNode>> page(int page, int size, int maxPages, List<ObjectNode> leftovers) {
+        return litellm.listKeys(null, page, size).flatMap(response -> {
+            List<JsonNode> rows = response.keys() != null ? response.keys() : List.of();
+            for (JsonNode row : rows) {
+                if (row.isObject() && isLeftover((ObjectNode) row)) {
+                    leftovers.add(((ObjectNode) row).deepCopy());
+                }
+            }
+            boolean more = response.totalPages() != null ? page < response.totalPages() : rows.size() >= size;
+            if (!more || page >= maxPages) {
+                return Uni.createFrom().item(leftovers);
+            }
+            return page(page + 1, size, maxPages, leftovers);
+        });
+    }
+
+    /** A copy we marked, or a claim we derived (so a caller's own metadata cannot make a key look like one). */
+    private boolean isLeftover(ObjectNode row) {
+        String token = row.path("token").asText(null);
+        if (recovery.markOf(token, row) != null) {
+            return true;
+        }
+        JsonNode claim = row.path("metadata").path(RotationClaims.MARK);
+        return claim.isObject() && token != null && claims.isClaimOf(token, claim.path("key").asText(""));
+    }
+
+    private Uni<Found> recoverAll(List<ObjectNode> leftovers) {
+        int[] counts = new int[2];
+        Uni<Void> all = Uni.createFrom().voidItem();
+        Instant now = Instant.now();
+        for (ObjectNode row : leftovers) {
+            Instant leaseEnd = leaseEnd(row);
+            if (leaseEnd != null && leaseEnd.isAfter(now)) {
+                counts[1]++;
+                later(row, Duration.between(now, leaseEnd).plusSeconds(1));
+                continue;
+            }
+            all = all.call(() -> recoverOne(row).invoke(done -> counts[0] += done ? 1 : 0)
+                    .onFailure().recoverWithItem(failure -> {
+                        LOG.warnf("Recovery sweep: could not undo what key %s was left for (%s)",
+                                row.path("token").asText(), failure.getMessage());
+                        return false;
+                    }));
+        }
+        return all.map(done -> new Found(counts[0], counts[1]));
+    }
+
+    private Uni<Boolean> recoverOne(ObjectNode row) {
+        JsonNode claim = row.path("metadata").path(RotationClaims.MARK);
+        if (claim.isObject()) {
+            return recovery.undoInterrupted(claim).replaceWith(true);
+        }
+        return recovery.recoverRow(row).map(outcome -> outcome != RotationRecovery.Outcome.NOTHING);
+    }
+
+    /** Looks at a leftover again once its lease has ended: reads it afresh (it may be committed or gone by then). */
+    private void later(ObjectNode row, Duration wait) {
+        String token = row.path("token").asText();
+        Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                .flatMap(waited -> litellm.findKey(token))
+                .flatMap(found -> found.isEmpty() ? Uni.createFrom().item(false)
+                        : recoverOne(found.get().put("token", token)))
+                .subscribe().with(done -> {
+                    if (done) {
+                        LOG.infof("Recovery sweep: undid the interrupted rotation left as key %s", token);
+                    }
+                }, failure -> LOG.warnf("Recovery sweep: could not undo what key %s was left for (%s)", token,
+                        failure.getMessage()));
+    }
+
+    private static Instant leaseEnd(ObjectNode row) {
+        JsonNode copy = row.path("metadata").path(RotationRecovery.COPY_MARK);
+        String value = copy.isObject() ? copy.path("until").asText(null) : row.path("expires").asText(null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return KeyRotationService.expiresAt(row.deepCopy().put("expires", value));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
