@@ -75,6 +75,25 @@ interface LiteLlmApi {
     @Path("/key/info")
     Uni<KeyInfoResponse> keyInfo(@QueryParam("key") String keyHash);
 
+    /**
+     * {@code /key/info} with no {@code key}: LiteLLM's info_key_fn then looks up the caller's own credential
+     * ({@code key = key or user_api_key_dict.api_key}). A virtual key gets its row; the master key, which has no row,
+     * gets 404 "Key not found in database".
+     */
+    @GET
+    @Path("/key/info")
+    Uni<JsonNode> ownKeyInfo();
+
+    /** {@code /team/info} as LiteLLM answers it, metadata included. */
+    @GET
+    @Path("/team/info")
+    Uni<JsonNode> teamInfoJson(@QueryParam("team_id") String teamId);
+
+    /** LiteLLM's {@code /health/readiness}: {@code {"status", "db", "litellm_version", …}}. */
+    @GET
+    @Path("/health/readiness")
+    Uni<JsonNode> readiness();
+
     @GET
     @Path("/key/list")
     Uni<KeyListResponse> listKeys(@QueryParam("user_id") String userId, @QueryParam("page") int page,

@@ -23,6 +23,12 @@ final class UpstreamErrors {
     private static final int MAX_MESSAGE = 300;
     /** LiteLLM's PrismaClient.get_data when a key hash is not in the table (proxy/utils.py). */
     static final String KEY_NOT_IN_DB = "user key does not exist in db";
+    /**
+     * LiteLLM's get_key_object (auth/auth_checks.py) for a hash with no row: 401 "Authentication Error, Invalid proxy
+     * server token passed. key=<hash>, not found in db. Create key via `/key/generate` call." (type
+     * token_not_found_in_db). The same answer refuses an unknown credential, then naming the credential's hash.
+     */
+    static final String NOT_FOUND_IN_DB = ", not found in db";
 
     private UpstreamErrors() {
     }
@@ -42,6 +48,22 @@ final class UpstreamErrors {
             return new UpstreamException.Unlicensed(message);
         }
         return new UpstreamException.Failed(status, message, null);
+    }
+
+    /**
+     * {@code /key/block} and {@code /key/unblock} of a key deleted meanwhile: LiteLLM's update finds no row (not
+     * checked), then get_key_object raises its 401 naming the <em>target</em> key's hash (key_management_endpoints.py
+     * block_key/unblock_key). Our credential was accepted: it is a missing key (404), not refused credentials. A 401
+     * naming any other hash (our own credential's) stays a refusal. With audit logs on, LiteLLM answers 404 "Key …
+     * not found" before the update, which is a 404 already.
+     */
+    static Throwable keyGone(Throwable failure, String keyHash) {
+        if (failure instanceof UpstreamException.Rejected rejected && rejected.status() == 401
+                && rejected.getMessage() != null
+                && rejected.getMessage().contains("key=" + keyHash + NOT_FOUND_IN_DB)) {
+            return new UpstreamException.Rejected(404, "Key " + keyHash + " not found in LiteLLM");
+        }
+        return failure;
     }
 
     /** Anything that is not already classified: connection problems, timeouts, unreadable bodies. */

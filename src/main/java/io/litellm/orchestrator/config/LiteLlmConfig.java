@@ -1,5 +1,8 @@
 package io.litellm.orchestrator.config;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,15 +18,23 @@ public interface LiteLlmConfig {
     /** LiteLLM master key (env {@code LITELLM_MASTER_KEY}); required, sent only as the upstream bearer token. */
     String masterKey();
 
-    /** Page size used when reading {@code /key/list}. */
+    /**
+     * Page size used when reading {@code /key/list}. LiteLLM declares {@code size: int = Query(10, ge=1, le=100)}
+     * (key_management_endpoints.py list_keys) and answers 422 outside it, so a value outside 1..100 is refused at start.
+     */
     @WithDefault("100")
+    @Min(1)
+    @Max(100)
     int listPageSize();
 
     /** Upper bound on pages read from {@code /key/list}, so a misbehaving upstream cannot loop us forever. */
     @WithDefault("50")
     int listMaxPages();
 
-    /** Fault tolerance around every LiteLLM call (wired into {@code quarkus.fault-tolerance.*}). */
+    /**
+     * Fault tolerance around every LiteLLM call: one breaker and one bulkhead for LiteLLM as a whole, built from these
+     * values by {@code client/LiteLlmGuard} (the only place they are read).
+     */
     Resilience resilience();
 
     /** How readiness and the connection report probe LiteLLM. */
@@ -65,7 +76,11 @@ public interface LiteLlmConfig {
         @WithDefault("10000")
         long breakerDelayMs();
 
-        /** LiteLLM calls in flight at once; more wait in the queue. */
+        /** Trial calls that must succeed, once the breaker lets calls through again, before it closes. */
+        @WithDefault("2")
+        int breakerSuccesses();
+
+        /** LiteLLM calls in flight at once, all routes together; more wait in the queue. */
         @WithDefault("32")
         int maxConcurrentCalls();
 

@@ -40,7 +40,7 @@ public class DevLiteLlmRoutes {
             context.queryParams().forEach(entry -> query.put(entry.getKey(), entry.getValue()));
             String method = context.request().method().name();
             LiteLlmSimulator.Reply reply = simulator.handle(method, path, query,
-                    context.request().getHeader("Authorization"),
+                    context.request().getHeader("Authorization"), context.request().getHeader("litellm-changed-by"),
                     context.body() != null ? context.body().asString() : null);
             // method, path and status only: bodies carry secrets
             LOG.debugf("LiteLLM simulator: %s %s -> %d", method, path, reply.status());

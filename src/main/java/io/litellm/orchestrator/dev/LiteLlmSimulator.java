@@ -63,10 +63,38 @@ public final class LiteLlmSimulator {
 
     /** LiteLLM release lines whose management API answers differ in ways the service depends on. */
     public enum Line {
-        /** Up to 1.80.x: unknown {@code /user/info} is 200 with a placeholder; {@code /user/new} of an existing id is 200. */
-        V1_80,
-        /** Newer releases: unknown {@code /user/info} is 404 "User X not found"; {@code /user/new} of an existing id is 409. */
-        CURRENT
+        /**
+         * Up to 1.80.x: unknown {@code /user/info} is 200 with a placeholder; {@code /user/new} of an existing id is
+         * 200; the audit log takes {@code LiteLLM-Changed-By} from any caller.
+         */
+        V1_80("1.80.11"),
+        /**
+         * Newer releases: unknown {@code /user/info} is 404 "User X not found"; {@code /user/new} of an existing id is
+         * 409; since 1.84.0 the audit log takes {@code LiteLLM-Changed-By} only from a key (or team) whose metadata has
+         * {@code allow_litellm_changed_by_header: true}, never from the master key.
+         */
+        CURRENT("1.84.0");
+
+        /** What {@code /health/readiness} reports as {@code litellm_version}: a release of the line. */
+        public final String version;
+
+        Line(String version) {
+            this.version = version;
+        }
+    }
+
+    /** LiteLLM's {@code litellm_proxy_admin_name} default: the master key's user id in audit rows. */
+    public static final String PROXY_ADMIN_NAME = "default_user_id";
+    /** The metadata key that lets a key (or its team) name the person in the audit log (audit_logs.py). */
+    public static final String CHANGED_BY_OPT_IN = "allow_litellm_changed_by_header";
+
+    /** One row of LiteLLM's audit log ({@code LiteLLM_AuditLogs}): who changed what, and with which credential. */
+    public record AuditEntry(String route, String changedBy, String changedByApiKey) {
+    }
+
+    /** Who called: the master key or a proxy admin's virtual key (its hash, user and metadata). */
+    private record Caller(String apiKeyHash, String userId, JsonNode metadata, JsonNode teamMetadata,
+            boolean masterKey) {
     }
 
     private final String masterKey;
@@ -97,6 +125,8 @@ public final class LiteLlmSimulator {
     /** A cached row and when it stops being served. */
     private record Cached(ObjectNode row, Instant until) {
     }
+    /** LiteLLM's audit log, oldest first. */
+    private final List<AuditEntry> audit = new ArrayList<>();
 
     /**
      * @param masterKey the bearer token every management call must carry
@@ -141,8 +171,21 @@ public final class LiteLlmSimulator {
      */
     public synchronized Reply handle(String method, String path, Map<String, String> query, String authorization,
             String body) {
+        return handle(method, path, query, authorization, null, body);
+    }
+
+    /**
+     * Answers one request that may carry {@code LiteLLM-Changed-By} ({@code changedBy}, or null): what the audit log
+     * records as the person depends on the line and on the caller (see {@link #auditLog()}).
+     */
+    public synchronized Reply handle(String method, String path, Map<String, String> query, String authorization,
+            String changedBy, String body) {
         if ("/health/liveliness".equals(path)) {
             return "GET".equals(method) ? new Reply(200, "application/json", "\"I'm alive!\"") : methodNotAllowed();
+        }
+        if ("/health/readiness".equals(path)) {
+            return "GET".equals(method) ? Reply.json(200, JSON.createObjectNode().put("status", "healthy")
+                    .put("db", "connected").put("litellm_version", line.version)) : methodNotAllowed();
         }
         if ("/v1/models".equals(path) || "/models".equals(path)) {
             return "GET".equals(method) ? models(authorization) : methodNotAllowed();
@@ -154,8 +197,11 @@ public final class LiteLlmSimulator {
         if (!route.method().equals(method)) {
             return methodNotAllowed();
         }
-        if (authorization == null || !authorization.equals("Bearer " + masterKey)) {
-            return error(401, "Authentication Error, Invalid proxy server token passed.", "auth_error", "None");
+        Caller caller;
+        try {
+            caller = authenticate(authorization);
+        } catch (Rejection rejection) {
+            return error(rejection.status, rejection.getMessage(), rejection.type, rejection.param);
         }
         ObjectNode request;
         try {
@@ -164,10 +210,83 @@ public final class LiteLlmSimulator {
             return error(400, "Invalid JSON body", "bad_request_error", "body");
         }
         try {
-            return route.handler().apply(query, request);
+            Reply reply = "/key/info".equals(path) && query.get("key") == null ? ownKeyInfo(caller)
+                    : route.handler().apply(query, request);
+            if ("POST".equals(method) && reply.status() < 300) {
+                audit.add(new AuditEntry(path, changedBy(changedBy, caller), caller.apiKeyHash()));
+            }
+            return reply;
         } catch (Rejection rejection) {
             return error(rejection.status, rejection.getMessage(), rejection.type, rejection.param);
         }
+    }
+
+    /**
+     * LiteLLM's user_api_key_auth for the management routes: the master key, or a virtual key whose row exists, is not
+     * blocked, and whose user is a proxy admin. An unknown {@code sk-} value is looked up as a virtual key, so it is
+     * refused with get_key_object's 401 naming its hash.
+     */
+    private Caller authenticate(String authorization) {
+        String secret = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring("Bearer ".length()) : null;
+        if (secret == null || secret.isBlank()) {
+            throw new Rejection(401, "Authentication Error, No api key passed in.", "auth_error", "None");
+        }
+        if (secret.equals(masterKey)) {
+            return new Caller(hash(secret), PROXY_ADMIN_NAME, null, null, true);
+        }
+        if (!secret.startsWith("sk-")) {
+            throw new Rejection(401, "Authentication Error, Invalid proxy server token passed.", "auth_error", "None");
+        }
+        String hash = hash(secret);
+        // judged through this replica's key cache, as LiteLLM's auth does for every route
+        ObjectNode row = authRow(hash);
+        if (row == null) {
+            throw keyNotFoundInDb(hash);
+        }
+        if (row.path("blocked").asBoolean(false)) {
+            throw new Rejection(401, "Authentication Error, Key is blocked. Update via `/key/unblock` if you're admin.",
+                    "auth_error", "None");
+        }
+        String userId = row.path("user_id").asText(null);
+        ObjectNode user = userId == null ? null : users.get(userId);
+        if (user == null || !"proxy_admin".equals(user.path("user_role").asText(null))) {
+            throw new Rejection(401, "Authentication Error, Only proxy admin can be used to generate, delete, update "
+                    + "info for new keys/users/teams. Your role=" + (user == null ? null : user.path("user_role").asText(null)),
+                    "auth_error", "None");
+        }
+        String teamId = row.path("team_id").asText(null);
+        ObjectNode team = teamId == null ? null : teams.get(teamId);
+        return new Caller(hash, userId, row.get("metadata"), team == null ? null : team.get("metadata"), false);
+    }
+
+    /**
+     * Who the audit log names (audit_logs.get_audit_log_changed_by): the header when the line honours it for this
+     * caller, else the caller's user id (the master key's is {@value #PROXY_ADMIN_NAME}).
+     */
+    private String changedBy(String header, Caller caller) {
+        boolean honoured = line == Line.V1_80 || optedIn(caller.metadata()) || optedIn(caller.teamMetadata());
+        return header != null && !header.isEmpty() && honoured ? header : caller.userId();
+    }
+
+    private static boolean optedIn(JsonNode metadata) {
+        // "is True": a JSON true and nothing else; the master key has no metadata at all
+        return metadata != null && metadata.path(CHANGED_BY_OPT_IN).isBoolean()
+                && metadata.get(CHANGED_BY_OPT_IN).asBoolean();
+    }
+
+    /** {@code /key/info} without {@code key}: info_key_fn looks up the caller's own credential. */
+    private Reply ownKeyInfo(Caller caller) {
+        if (caller.masterKey()) {
+            throw new Rejection(404, "Key not found in database", "not_found", "key");
+        }
+        return keyInfo(caller.apiKeyHash());
+    }
+
+    /** auth_checks.get_key_object for a hash with no row. */
+    private static Rejection keyNotFoundInDb(String hash) {
+        return new Rejection(401, "Authentication Error, Invalid proxy server token passed. key=" + hash
+                + ", not found in db. Create key via `/key/generate` call.", "token_not_found_in_db", "key");
     }
 
     private record Route(String method, Handler handler) {
@@ -347,8 +466,13 @@ public final class LiteLlmSimulator {
     private Reply listKeys(Map<String, String> query, ObjectNode ignored) {
         int page = intParam(query, "page", 1);
         int size = intParam(query, "size", 10);
-        if (page < 1 || size < 1 || size > 100) {
-            throw new Rejection(422, "page must be >= 1 and size between 1 and 100", "bad_request_error", "page");
+        // list_keys: page: int = Query(1, ge=1), size: int = Query(10, ge=1, le=100); FastAPI refuses others with 422
+        if (page < 1) {
+            return queryRefused("page", "greater_than_equal", "Input should be greater than or equal to 1", page);
+        }
+        if (size < 1 || size > 100) {
+            return size < 1 ? queryRefused("size", "greater_than_equal", "Input should be greater than or equal to 1", size)
+                    : queryRefused("size", "less_than_equal", "Input should be less than or equal to 100", size);
         }
         String userId = query.get("user_id");
         String teamId = query.get("team_id");
@@ -423,16 +547,17 @@ public final class LiteLlmSimulator {
         if (key == null || !(key.matches("sk-[A-Za-z0-9_\\-]+") || key.matches("[a-fA-F0-9]{64}"))) {
             throw new Rejection(400, "Invalid key format.", "bad_request_error", "key");
         }
-        ObjectNode row = keys.get(key.startsWith("sk-") ? hash(key) : key);
+        String hash = key.startsWith("sk-") ? hash(key) : key;
+        ObjectNode row = keys.get(hash);
         if (row == null) {
-            // the database update finds no row and LiteLLM does not catch it (without audit logs enabled)
-            return new Reply(500, "text/plain", "Internal Server Error");
+            // block_key/unblock_key (without audit logs enabled): the update's result is not checked, then
+            // get_key_object finds no row and raises its 401 naming the key
+            throw keyNotFoundInDb(hash);
         }
         row.put("blocked", blocked);
         row.put("updated_at", Instant.now().toString());
         // block_key/unblock_key: get_key_object (the cached copy if any, else the row) gets the flag and is cached
         // again under the real hash with a fresh TTL; its other fields stay as cached
-        String hash = row.get("token").asText();
         ObjectNode cached = cachedRow(hash);
         ObjectNode rewritten = cached != null ? cached : row.deepCopy();
         rewritten.put("blocked", blocked);
@@ -580,11 +705,7 @@ public final class LiteLlmSimulator {
         }
         String hash = hash(secret);
         Instant now = clock.instant();
-        ObjectNode row = cachedRow(hash);
-        if (row == null && keys.containsKey(hash)) {
-            row = keys.get(hash).deepCopy();
-            keyCache.put(hash, new Cached(row, now.plus(CACHE_TTL)));
-        }
+        ObjectNode row = authRow(hash);
         if (row == null) {
             Instant revokeAt = deprecated.get(hash);
             if (revokeAt == null || !now.isBefore(revokeAt)) {
@@ -608,6 +729,19 @@ public final class LiteLlmSimulator {
         ObjectNode answer = JSON.createObjectNode().put("object", "list");
         answer.putArray("data").addObject().put("id", "gpt-4o-mini").put("object", "model");
         return Reply.json(200, answer);
+    }
+
+    /**
+     * The row auth judges a key by (get_key_object): this replica's cached copy while fresh, else the database row,
+     * which is then cached; null for an unknown key.
+     */
+    private ObjectNode authRow(String hash) {
+        ObjectNode row = cachedRow(hash);
+        if (row == null && keys.containsKey(hash)) {
+            row = keys.get(hash).deepCopy();
+            keyCache.put(hash, new Cached(row, clock.instant().plus(CACHE_TTL)));
+        }
+        return row;
     }
 
     /** The cached row of a hash while fresh (a copy), else null; a stale entry is dropped. */
@@ -727,6 +861,14 @@ public final class LiteLlmSimulator {
         }
     }
 
+    /** FastAPI's answer to a query parameter outside its declared bounds. */
+    private static Reply queryRefused(String name, String type, String message, int value) {
+        ObjectNode detail = JSON.createObjectNode();
+        detail.putArray("detail").addObject().put("type", type).put("msg", message).put("input", String.valueOf(value))
+                .putArray("loc").add("query").add(name);
+        return Reply.json(422, detail);
+    }
+
     private static Reply methodNotAllowed() {
         return Reply.json(405, JSON.createObjectNode().put("detail", "Method Not Allowed"));
     }
@@ -759,6 +901,15 @@ public final class LiteLlmSimulator {
         keys.clear();
         deprecated.clear();
         keyCache.clear();
+        audit.clear();
+    }
+
+    /**
+     * LiteLLM's audit log: one entry per successful management write, naming the person as the line does. (LiteLLM
+     * writes it only with {@code store_audit_logs}; the simulator always keeps it.)
+     */
+    public synchronized List<AuditEntry> auditLog() {
+        return List.copyOf(audit);
     }
 
     /** Gives the simulated proxy an Enterprise licence, or takes it away (as restarting LiteLLM with one would). */

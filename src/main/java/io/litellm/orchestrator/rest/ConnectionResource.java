@@ -6,6 +6,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -17,8 +18,9 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Admin-only report on the LiteLLM connection: where it is (never the key), whether it answers, how fast, and
- * whether it accepts our master key.
+ * Admin-only report on the LiteLLM connection: where it is (never the key), whether it answers, how fast, whether it
+ * accepts our credential ({@code litellm.master-key}: the master key or an admin virtual key), which kind it is, and
+ * whether LiteLLM's audit log honours our {@code LiteLLM-Changed-By} header with it.
  */
 @Path("/health/connection")
 @Authenticated
@@ -28,9 +30,24 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "bearerAuth")
 public class ConnectionResource {
 
-    /** The report; {@code masterKeyAccepted} is null when it could not be checked. */
-    public record ConnectionReport(String litellmUrl, boolean reachable, long latencyMs, Integer status,
-            String problem, Boolean masterKeyAccepted) {
+    /** The report; a null field could not be checked. */
+    public record ConnectionReport(
+            String litellmUrl,
+            boolean reachable,
+            long latencyMs,
+            Integer status,
+            String problem,
+            @Schema(description = "Whether LiteLLM accepts the configured credential (litellm.master-key), master key or admin virtual key")
+            Boolean masterKeyAccepted,
+            @Schema(description = "Which kind of credential litellm.master-key holds, as LiteLLM sees it: master_key (no key row) or virtual_key",
+                    enumeration = { "master_key", "virtual_key" })
+            String credential,
+            @Schema(description = "Whether LiteLLM's own audit log names the person from our LiteLLM-Changed-By header: since "
+                    + "LiteLLM 1.84.0 only for a virtual key (or its team) with allow_litellm_changed_by_header: true in its "
+                    + "metadata, never for the master key; before 1.84.0 always")
+            Boolean changedByHonoured,
+            @Schema(description = "LiteLLM's version as its /health/readiness reports it")
+            String litellmVersion) {
     }
 
     private final AccessControl access;
@@ -44,14 +61,19 @@ public class ConnectionResource {
     }
 
     @GET
-    @Operation(operationId = "getLiteLlmConnection", summary = "LiteLLM reachability, latency and master-key check (admin)")
+    @Operation(operationId = "getLiteLlmConnection", summary = "LiteLLM reachability, latency, credential check and attribution (admin)")
     @APIResponse(responseCode = "200", description = "The report, also when LiteLLM is down")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "500", ref = "InternalError")
     public Uni<ConnectionReport> connection() {
         access.requireAdmin();
-        return probe.connection().map(result -> new ConnectionReport(config.baseUrl(), result.reachable(),
-                result.latencyMs(), result.status(), result.problem(), result.masterKeyAccepted()));
+        return probe.connection().map(result -> {
+            LiteLlmProbe.Credential credential = result.credential();
+            String kind = credential.kind() == null ? null : credential.kind().name().toLowerCase(java.util.Locale.ROOT);
+            return new ConnectionReport(config.baseUrl(), result.reachable(), result.latencyMs(), result.status(),
+                    result.problem(), result.masterKeyAccepted(), kind, credential.changedByHonoured(),
+                    credential.litellmVersion());
+        });
     }
 }

@@ -55,8 +55,9 @@ class LiteLlmSimulatorTest {
 
     @Test
     void masterKeyIsRequiredOnManagementCallsButNotOnLiveliness() {
+        // an sk- value that is not the master key is looked up as a virtual key: get_key_object's 401 naming its hash
         assertLiteLlmError(litellm.handle("GET", "/user/info", Map.of("user_id", "a"), "Bearer sk-wrong", null),
-                401, "None", "Authentication Error");
+                401, "key", "Authentication Error");
         assertLiteLlmError(litellm.handle("POST", "/key/generate", Map.of(), null, "{}"), 401, "None",
                 "Authentication Error");
         assertEquals(200, litellm.handle("GET", "/health/liveliness", Map.of(), null, null).status());
@@ -211,7 +212,8 @@ class LiteLlmSimulatorTest {
         assertEquals(200, unblocked.status());
         assertTrue(!json(get("/key/info", Map.of("key", token))).get("info").get("blocked").asBoolean());
 
-        assertEquals(500, post(litellm, "/key/block", "{\"key\":\"" + "2".repeat(64) + "\"}").status());
+        assertLiteLlmError(post(litellm, "/key/block", "{\"key\":\"" + "2".repeat(64) + "\"}"), 401, "key",
+                "key=" + "2".repeat(64) + ", not found in db");
         assertLiteLlmError(post(litellm, "/key/block", "{\"key\":\"not-a-key\"}"), 400, "key", "Invalid key format");
     }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -38,6 +39,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
+import io.litellm.orchestrator.support.LiteLlmStubs;
 import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -161,6 +163,33 @@ class KeyManagementTest extends ApiTest {
                 .body("error.message", containsString("deleted or rotated"))
                 .body(not(containsString("LITELLM_MASTER_KEY")));
         assertEquals(refusedBefore, upstreamFailures("master_key_refused"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "true", "false" })
+    void aKeyDeletedBeforeABlockOrUnblockIsAConflictNotAMasterKeyFailure(String blocked) {
+        keyInfo(row(KEY, "bob", "{\"blocked\":" + !Boolean.parseBoolean(blocked) + "}"));
+        double refusedBefore = upstreamFailures("master_key_refused");
+        String path = Boolean.parseBoolean(blocked) ? "/key/block" : "/key/unblock";
+        // block_key/unblock_key: the update finds no row, then get_key_object raises LiteLLM's 401 naming the key
+        litellm().stubFor(post(urlPathEqualTo(path)).willReturn(LiteLlmStubs.keyNotFoundInDb(KEY)));
+        patch(TestTokens.admin("root"), "bob", KEY, "{\"blocked\":" + blocked + "}")
+                .statusCode(409).body("error.name", equalTo("ConflictError"))
+                .body("error.message", containsString("deleted or rotated"))
+                .body(not(containsString("LITELLM_MASTER_KEY")));
+        assertEquals(refusedBefore, upstreamFailures("master_key_refused"));
+        litellm().verify(1, postRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void anUnknownCredentialOnBlockIsStillABadGatewayNamingIt() {
+        keyInfo(row(KEY, "bob", "{}"));
+        double refusedBefore = upstreamFailures("master_key_refused");
+        // the same 401, naming another hash: our own credential (an admin virtual key deleted in LiteLLM)
+        litellm().stubFor(post(urlPathEqualTo("/key/block")).willReturn(LiteLlmStubs.keyNotFoundInDb(hash("ours"))));
+        patch(TestTokens.admin("root"), "bob", KEY, "{\"blocked\":true}")
+                .statusCode(502).body("error.message", containsString("LITELLM_MASTER_KEY"));
+        assertEquals(refusedBefore + 1, upstreamFailures("master_key_refused"));
     }
 
     @Test

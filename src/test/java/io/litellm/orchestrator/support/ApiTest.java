@@ -38,6 +38,7 @@ public abstract class ApiTest {
         // users remembered by an earlier test would spare this one's look-ups
         knownUsers.clear();
         RotationClaimStubs.install();
+        LiteLlmStubs.keyListSizeCap();
     }
 
     @AfterEach

@@ -1,8 +1,10 @@
 package io.litellm.orchestrator.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -141,6 +143,62 @@ public final class LiteLlmStubs {
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
                         {"error":{"message":"Key not found in database","type":"not_found","param":"key","code":"404"}}
                         """)));
+    }
+
+    /**
+     * LiteLLM's answer when a key hash has no row where its auth looks keys up (auth_checks.get_key_object): 401, type
+     * {@code token_not_found_in_db}. {@code /key/block} and {@code /key/unblock} of a key deleted meanwhile give it
+     * naming that key; any call made with an unknown credential gives it naming the credential's hash.
+     */
+    public static ResponseDefinitionBuilder keyNotFoundInDb(String hash) {
+        return aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody("""
+                {"error":{"message":"Authentication Error, Invalid proxy server token passed. key=%s, not found in db. \
+                Create key via `/key/generate` call.","type":"token_not_found_in_db","param":"key","code":"401"}}
+                """.formatted(hash));
+    }
+
+    /**
+     * LiteLLM's {@code /key/list} declares {@code size: int = Query(10, ge=1, le=100)}: any other size is FastAPI's 422,
+     * whatever a test stubbed for the path. Installed before every API test (highest priority).
+     */
+    public static void keyListSizeCap() {
+        litellm().stubFor(get(urlPathEqualTo("/key/list")).atPriority(1)
+                .withQueryParam("size", matching("^(0|-.*|10[1-9]|1[1-9][0-9]|[2-9][0-9]{2}|[0-9]{4,})$"))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json").withBody("""
+                        {"detail":[{"type":"less_than_equal","loc":["query","size"],\
+                        "msg":"Input should be less than or equal to 100","input":"101","ctx":{"le":100}}]}
+                        """)));
+    }
+
+    /** LiteLLM's {@code /health/readiness} reporting {@code version}. */
+    public static void readiness(String version) {
+        litellm().stubFor(get(urlPathEqualTo("/health/readiness")).willReturn(okJson("""
+                {"status":"healthy","db":"connected","cache":null,"litellm_version":"%s","success_callbacks":[]}
+                """.formatted(version))));
+    }
+
+    /**
+     * {@code /key/info} without {@code key} made with the master key: info_key_fn looks up the caller's own key, and the
+     * master key has no row.
+     */
+    public static void ownCredentialIsMasterKey() {
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", absent())
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
+                        {"error":{"message":"Key not found in database","type":"not_found","param":"key","code":"404"}}
+                        """)));
+    }
+
+    /**
+     * {@code /key/info} without {@code key} made with a virtual key: the caller's own row (a proxy admin's key), with
+     * {@code metadata} (a JSON object) and {@code teamId} (or null).
+     */
+    public static void ownCredentialIsVirtualKey(String hash, String metadata, String teamId) {
+        litellm().stubFor(get(urlPathEqualTo("/key/info")).withQueryParam("key", absent())
+                .willReturn(okJson("""
+                        {"key":"%1$s","info":{"key_name":"sk-...adm1","key_alias":"litellm-orchestrator",
+                         "user_id":"orchestrator-admin","team_id":%2$s,"spend":0.0,"max_budget":null,"models":[],
+                         "blocked":null,"metadata":%3$s,"created_at":"2026-11-02T09:00:00Z","expires":null}}
+                        """.formatted(hash, teamId == null ? "null" : "\"" + teamId + "\"", metadata))));
     }
 
     public static void keyDeleted() {

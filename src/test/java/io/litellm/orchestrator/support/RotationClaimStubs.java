@@ -44,7 +44,9 @@ public final class RotationClaimStubs implements ResponseDefinitionTransformerV2
                 .withRequestBody(matchingJsonPath("$.metadata.orchestrator_rotation_claim"))
                 .willReturn(aResponse().withTransformers(NAME)));
         litellm.stubFor(get(urlPathEqualTo("/key/info")).atPriority(1)
-                .andMatching(request -> MatchResult.of(isClaim(request.queryParameter("key").firstValue())))
+                // /key/info without key (the caller's own credential) is never a claim
+                .andMatching(request -> MatchResult.of(request.queryParameter("key").isPresent()
+                        && isClaim(request.queryParameter("key").firstValue())))
                 .willReturn(aResponse().withTransformers(NAME)));
         litellm.stubFor(post(urlPathEqualTo("/key/delete")).atPriority(1)
                 .andMatching(request -> MatchResult.of(isClaim(firstDeleted(request))))
@@ -62,7 +64,7 @@ public final class RotationClaimStubs implements ResponseDefinitionTransformerV2
             return request.getBodyAsString().contains("orchestrator_rotation_claim");
         }
         if (url.startsWith("/key/info")) {
-            return KNOWN.contains(request.queryParameter("key").firstValue());
+            return request.queryParameter("key").isPresent() && KNOWN.contains(request.queryParameter("key").firstValue());
         }
         return url.startsWith("/key/delete") && KNOWN.contains(firstDeleted(request));
     }
