@@ -9,6 +9,7 @@ import static io.litellm.orchestrator.support.KeyFixtures.bodies;
 import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
 import static io.litellm.orchestrator.support.KeyFixtures.row;
 import static io.litellm.orchestrator.support.LiteLlmStubs.hash;
+import static io.litellm.orchestrator.support.LiteLlmStubs.keyBlockable;
 import static io.litellm.orchestrator.support.LiteLlmStubs.keyGenerated;
 import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
 import static io.litellm.orchestrator.support.LiteLlmStubs.teamExists;
@@ -179,6 +180,7 @@ class KeyCeilingsTest extends ApiTest {
         userExists("ivy", 100.0, null);
         String oldKey = hash("rot-" + KEYS.incrementAndGet());
         keyInfo(row(oldKey, "ivy", "{}"));
+        keyBlockable();
         litellm().stubFor(post(urlPathMatching("/key/[0-9a-f]{64}/regenerate")).willReturn(okJson("""
                 {"key":"sk-Rotated0123456789abcdef","token":"%s","user_id":"ivy"}""".formatted(hash("rotated")))));
 
@@ -197,6 +199,7 @@ class KeyCeilingsTest extends ApiTest {
     void aRotationAskedWithADurationSendsIt() {
         String oldKey = hash("rot-duration");
         keyInfo(row(oldKey, "ivy", "{}"));
+        keyBlockable();
         litellm().stubFor(post(urlPathEqualTo("/key/" + oldKey + "/regenerate")).willReturn(okJson("""
                 {"key":"sk-Rotated0123456789abcdef","token":"%s","user_id":"ivy"}""".formatted(hash("rotated-d")))));
 
