@@ -135,7 +135,13 @@ public class KeyRotationService {
                         .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
                                 ? ApiException.conflict("This key was rotated meanwhile; use its new id")
                                 : f)
-                        .flatMap(fresh -> rotate(changedBy, owner, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace))
+                        .flatMap(fresh -> {
+                            ObjectNode fields = keys.upstreamChanges(caller, fresh, changes);
+                            // the new key keeps the reference, one more rotation on record (KeyRefs)
+                            String keyRef = KeyRefs.stampRotation(fields, fresh, Instant.now());
+                            return rotate(changedBy, owner, keyId, fresh, changes, fields, grace)
+                                    .map(issued -> issued.withKeyRef(keyRef));
+                        })
                         .onTermination().call(() -> claims.release(claim, changedBy))))
                 .onTermination().invoke(() -> inFlight.remove(keyId))
                 .invoke(issued -> {
@@ -316,7 +322,12 @@ public class KeyRotationService {
                 if (field.getKey().equals("duration")) {
                     continue;
                 }
-                if (!sameValue(field.getValue(), stored.get(field.getKey()))) {
+                JsonNode value = field.getValue();
+                if (field.getKey().equals("metadata") && value.isObject()) {
+                    // our reference and rotation record restrict nothing; the key's rows show them
+                    value = ((ObjectNode) value).deepCopy().remove(KeyRefs.OWNED);
+                }
+                if (!sameValue(value, stored.get(field.getKey()))) {
                     lost.add(field.getKey());
                 }
             }

@@ -214,7 +214,7 @@ public class WorkshopService {
                 request.models() != null ? request.models() : workshops.defaultModels().orElse(null),
                 request.maxBudget() != null ? request.maxBudget() : workshops.defaultMaxBudget().orElse(null),
                 null, request.duration() != null ? request.duration() : workshops.defaultDuration(),
-                Map.of("workshop", workshopId), null, null, null, null);
+                KeyRefs.forNewKey(Map.of("workshop", workshopId)), null, null, null, null);
         return litellm.generateKey(key, caller.principal())
                 .onFailure(KeyService::isAliasConflict).transform(failure -> ApiException.conflict("key alias " + alias
                         + " is taken by another key (a concurrent call, or a key of another user)"))
