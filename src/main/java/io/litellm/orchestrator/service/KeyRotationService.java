@@ -323,11 +323,13 @@ public class KeyRotationService {
                     continue;
                 }
                 JsonNode value = field.getValue();
-                if (field.getKey().equals("metadata") && value.isObject()) {
-                    // our reference and rotation record restrict nothing; the key's rows show them
+                JsonNode kept = stored.get(field.getKey());
+                if (field.getKey().equals("metadata") && value.isObject() && kept != null && kept.isObject()) {
+                    // our reference and rotation record restrict nothing (the key's rows show them)
                     value = ((ObjectNode) value).deepCopy().remove(KeyRefs.OWNED);
+                    kept = ((ObjectNode) kept).deepCopy().remove(KeyRefs.OWNED);
                 }
-                if (!sameValue(value, stored.get(field.getKey()))) {
+                if (!sameValue(value, kept)) {
                     lost.add(field.getKey());
                 }
             }

@@ -47,11 +47,14 @@ class KeyRoutesTest extends ApiTest {
         as(TestTokens.user(JANE)).body("{}").post(BASE + "/users/" + JANE_PATH + "/keys").then().statusCode(201)
                 .body("userId", org.hamcrest.Matchers.equalTo(JANE))
                 .body("keyId", org.hamcrest.Matchers.equalTo(hash))
-                .body("keySecret", org.hamcrest.Matchers.equalTo(SECRET));
+                .body("keySecret", org.hamcrest.Matchers.equalTo(SECRET))
+                .body("keyRef", org.hamcrest.Matchers.matchesPattern("kr_[a-z2-7]{26}"));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate"))
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", equalTo(JANE))
-                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\"}")));
+                // every key made through us gets a stable reference (README, "Stable key references")
+                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\",\"metadata\":{\"orchestrator_key_ref\":"
+                        + "\"${json-unit.regex}kr_[a-z2-7]{26}\"}}")));
     }
 
     @Test

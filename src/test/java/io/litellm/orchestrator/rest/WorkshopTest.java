@@ -157,7 +157,8 @@ class WorkshopTest extends ApiTest {
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
                 .withRequestBody(equalToJson("""
                         {"user_id":"%s","key_alias":"%s","models":["gpt-4o"],"max_budget":10.0,"duration":"7d",
-                         "metadata":{"workshop":"%s"}}""".formatted(user(2), alias(2), WS))));
+                         "metadata":{"workshop":"%s","orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}"""
+                        .formatted(user(2), alias(2), WS))));
     }
 
     @Test
