@@ -77,7 +77,8 @@ class KeyRoutesTest extends ApiTest {
                 .withHeader("litellm-changed-by", equalTo("root"))
                 .withRequestBody(equalToJson("""
                         {"user_id":"bob","key_alias":"ci","models":["gpt-4o","o3"],"max_budget":50.0,
-                         "budget_duration":"7d","duration":"30d","metadata":{"team":"platform"}}""")));
+                         "budget_duration":"7d","duration":"30d",
+                         "metadata":{"team":"platform","orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}""")));
     }
 
     @Test
