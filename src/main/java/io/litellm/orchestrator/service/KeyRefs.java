@@ -138,9 +138,9 @@ public class KeyRefs {
     }
 
     /**
-     * The row as we show it: LiteLLM's row with {@code keyRef}, {@code rotationCount} and {@code lastRotatedAt}
-     * added from its metadata (camelCase: ours, not LiteLLM columns; LiteLLM's own {@code rotation_count} counts only
-     * its scheduled rotations).
+     * The row as we show it: LiteLLM's row with {@code keyRef}, {@code rotations} and {@code lastRotatedAt} added
+     * from its metadata. Not LiteLLM columns, and named apart from its {@code rotation_count} (which counts only its
+     * scheduled rotations): a generated client maps {@code rotation_count} and {@code rotationCount} to one name.
      */
     public static ObjectNode show(ObjectNode row) {
         JsonNode metadata = row.path("metadata");
@@ -149,7 +149,7 @@ public class KeyRefs {
         } else {
             row.putNull("keyRef");
         }
-        row.put("rotationCount", rotations(row));
+        row.put("rotations", rotations(row));
         JsonNode at = metadata.path(ROTATED_AT);
         if (at.isTextual()) {
             row.put("lastRotatedAt", at.asText());

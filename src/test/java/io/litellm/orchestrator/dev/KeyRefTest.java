@@ -81,7 +81,7 @@ class KeyRefTest {
         String ref = created.path("keyRef");
         assertTrue(ref.matches(REF), ref);
         get("bob", "bob", ref).then().statusCode(200).body("token", equalTo(created.path("keyId")))
-                .body("keyRef", equalTo(ref)).body("rotationCount", equalTo(0)).body("lastRotatedAt", nullValue());
+                .body("keyRef", equalTo(ref)).body("rotations", equalTo(0)).body("lastRotatedAt", nullValue());
 
         // native (LiteLLM's regenerate), twice in a row, each time named by the reference
         simulator.licensed(true);
@@ -91,14 +91,14 @@ class KeyRefTest {
         second.then().statusCode(200).body("keyRef", equalTo(ref));
         assertNotEquals((String) first.path("keyId"), (String) second.path("keyId"));
         get("bob", "bob", ref).then().statusCode(200).body("token", equalTo(second.path("keyId")))
-                .body("rotationCount", equalTo(2)).body("metadata.app", equalTo("cd"));
+                .body("rotations", equalTo(2)).body("metadata.app", equalTo("cd"));
 
         // by copy (no licence)
         simulator.licensed(false);
         Response third = rotate("bob", ref, "{}");
         third.then().statusCode(200).body("keyRef", equalTo(ref));
         get("bob", "bob", ref).then().statusCode(200).body("token", equalTo(third.path("keyId")))
-                .body("rotationCount", equalTo(3)).body("metadata.app", equalTo("cd"));
+                .body("rotations", equalTo(3)).body("metadata.app", equalTo("cd"));
 
         // with a grace period: the reference names the new key, not the old one living out its grace
         Instant before = Instant.now();
@@ -106,7 +106,7 @@ class KeyRefTest {
         fourth.then().statusCode(200).body("keyRef", equalTo(ref));
         assertEquals(200, models(third.path("keySecret")), "the old key lives out its grace period");
         Response now = get("bob", "bob", ref);
-        now.then().statusCode(200).body("token", equalTo(fourth.path("keyId"))).body("rotationCount", equalTo(4))
+        now.then().statusCode(200).body("token", equalTo(fourth.path("keyId"))).body("rotations", equalTo(4))
                 .body("lastRotatedAt", notNullValue());
         assertTrue(!Instant.parse(now.path("lastRotatedAt")).isBefore(before.minusSeconds(1)));
         // both are listed; only the new one is live under the reference
@@ -115,7 +115,7 @@ class KeyRefTest {
         assertEquals(2, rows.size(), rows.toString());
         // and the next rotation goes on from the new key
         rotate("bob", ref, "{}").then().statusCode(200).body("keyRef", equalTo(ref));
-        get("bob", "bob", ref).then().statusCode(200).body("rotationCount", equalTo(5));
+        get("bob", "bob", ref).then().statusCode(200).body("rotations", equalTo(5));
     }
 
     @Test
@@ -154,7 +154,7 @@ class KeyRefTest {
         get("root", "bob", alicesRef).then().statusCode(404);
         given().auth().oauth2(root).delete(API + "/users/bob/keys/" + alicesRef).then().statusCode(404);
         // alice's key is untouched
-        get("alice", "alice", alicesRef).then().statusCode(200).body("rotationCount", equalTo(0));
+        get("alice", "alice", alicesRef).then().statusCode(200).body("rotations", equalTo(0));
     }
 
     @Test
@@ -172,7 +172,7 @@ class KeyRefTest {
         Response regenerated = rotate("bob", rotated, "{}");
         regenerated.then().statusCode(200).body("keyRef", matchesPattern(REF));
         get("bob", "bob", (String) regenerated.path("keyRef")).then().statusCode(200)
-                .body("token", equalTo(regenerated.path("keyId"))).body("rotationCount", equalTo(1))
+                .body("token", equalTo(regenerated.path("keyId"))).body("rotations", equalTo(1))
                 .body("metadata.app", equalTo("legacy"));
     }
 
@@ -215,7 +215,7 @@ class KeyRefTest {
                 .post(API + "/groups/user/keys/" + ref + "/regenerate");
         rotated.then().statusCode(200).body("keyRef", equalTo(ref)).body("groupRef", equalTo("user"));
         given().auth().oauth2(bob).get(API + "/groups/user/keys/" + ref).then().statusCode(200)
-                .body("token", equalTo(rotated.path("keyId"))).body("rotationCount", equalTo(1));
+                .body("token", equalTo(rotated.path("keyId"))).body("rotations", equalTo(1));
         // a personal key's reference is no key of the group's
         String personal = create("bob").path("keyRef");
         given().auth().oauth2(bob).get(API + "/groups/user/keys/" + personal).then().statusCode(404);

@@ -67,7 +67,7 @@ class KeyRefRoutesTest extends ApiTest {
         as(TestTokens.user("bob")).get(BASE + "/users/bob/keys/" + REF).then().statusCode(200)
                 .body("token", equalTo(hash("ref-live")))
                 .body("keyRef", equalTo(REF))
-                .body("rotationCount", equalTo(2))
+                .body("rotations", equalTo(2))
                 .body("lastRotatedAt", equalTo("2026-12-01T10:00:00Z"));
         // one listing of bob's keys (pages as large as LiteLLM allows), then the usual ownership check by id
         litellm().verify(1, getRequestedFor(urlPathEqualTo("/key/list")).withQueryParam("user_id", WireMock.equalTo("bob"))
