@@ -2,16 +2,25 @@ package io.litellm.orchestrator.api;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** A freshly issued team key: the only answer that ever carries its secret. */
 @Schema(name = "GroupKey", description = "A group's key", requiredProperties = { "groupRef", "keyId", "keySecret" })
 public record GroupKey(
         @Schema(examples = "group:default/platform") String groupRef,
         @Schema(description = "LiteLLM's token hash; identifies the key in every other route") String keyId,
-        @Schema(description = "The key itself (sk-…); shown once, store it now") String keySecret) {
+        @Schema(description = "The key itself (sk-…); shown once, store it now") String keySecret,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "The key's stable reference (kr_…): "
+                + "unlike keyId it stays the same through every rotation, and every key route takes it in place of keyId",
+                examples = "kr_7q2xk4m6d3a5b6c7e2f4g5h6j7") String keyRef) {
+
+    public GroupKey(String groupRef, String keyId, String keySecret) {
+        this(groupRef, keyId, keySecret, null);
+    }
 
     @Override
     public String toString() {
         // keep the secret out of any accidental log line
-        return "GroupKey[groupRef=" + groupRef + ", keyId=" + keyId + ", keySecret=***]";
+        return "GroupKey[groupRef=" + groupRef + ", keyId=" + keyId + ", keySecret=***, keyRef=" + keyRef + "]";
     }
 }

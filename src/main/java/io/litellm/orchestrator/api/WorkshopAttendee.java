@@ -13,11 +13,16 @@ public record WorkshopAttendee(
         String userId,
         @Schema(description = "LiteLLM's token hash; null when the key could not be created") String keyId,
         @Schema(description = "The key itself, only when this call created it; never shown again") String keySecret,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Why this attendee is not done") String error) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Why this attendee is not done") String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "The key's stable reference (see keyRef), when this call created it") String keyRef) {
+
+    public WorkshopAttendee(String userId, String keyId, String keySecret, String error) {
+        this(userId, keyId, keySecret, error, null);
+    }
 
     @Override
     public String toString() {
         return "WorkshopAttendee[userId=" + userId + ", keyId=" + keyId + ", keySecret=" + (keySecret == null ? null : "***")
-                + ", error=" + error + "]";
+                + ", error=" + error + ", keyRef=" + keyRef + "]";
     }
 }

@@ -40,6 +40,7 @@ import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.security.GroupAccess;
 import io.litellm.orchestrator.security.GroupAccess.GroupCaller;
+import io.litellm.orchestrator.service.KeyRefs;
 import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.TeamService;
 import io.quarkus.security.Authenticated;
@@ -73,14 +74,16 @@ public class GroupResource {
     private final TeamService teams;
     private final AuditLog audit;
     private final KeyRotationService rotation;
+    private final KeyRefs refs;
 
     public GroupResource(AccessControl access, GroupAccess groups, TeamService teams, AuditLog audit,
-            KeyRotationService rotation) {
+            KeyRotationService rotation, KeyRefs refs) {
         this.access = access;
         this.groups = groups;
         this.teams = teams;
         this.audit = audit;
         this.rotation = rotation;
+        this.refs = refs;
     }
 
     @GET
@@ -133,6 +136,21 @@ public class GroupResource {
         return teams.listKeys(groupRef);
     }
 
+    @GET
+    @Path("/keys/{keyId}")
+    @Operation(operationId = "getGroupKey", summary = "One of the group's keys (no secret), by keyId or keyRef",
+            description = "With a keyRef: the key that carries it now, whatever rotations changed its keyId.")
+    @APIResponse(responseCode = "200", description = "The key's row (LiteLLM's snake_case row, no secret)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UserAPIKeyAuth")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<ObjectNode> getGroupKey(
+            @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
+            @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId) {
+        groups.requireMemberOrAdmin(groupRef);
+        return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.getKey(groupRef, id));
+    }
+
     @PATCH
     @Path("/keys/{keyId}")
     @Operation(operationId = "updateGroupKey", summary = "Change one of the group's keys; answers its row (no secret)")
@@ -145,8 +163,10 @@ public class GroupResource {
             @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
         return audited("updateGroupKey", groupRef, keyId, null,
-                Uni.createFrom().deferred(() -> teams.updateKey(groups.requireMemberOrAdmin(groupRef), groupRef, keyId,
-                        request)));
+                Uni.createFrom().deferred(() -> {
+                    GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
+                    return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.updateKey(caller, groupRef, id, request));
+                }));
     }
 
     @DELETE
@@ -158,7 +178,10 @@ public class GroupResource {
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId) {
         return audited("deleteGroupKey", groupRef, keyId, null,
-                Uni.createFrom().deferred(() -> teams.deleteKey(groups.requireMemberOrAdmin(groupRef), groupRef, keyId)))
+                Uni.createFrom().deferred(() -> {
+                    GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
+                    return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.deleteKey(caller, groupRef, id));
+                }))
                 .map(done -> RestResponse.noContent());
     }
 
@@ -182,8 +205,9 @@ public class GroupResource {
         RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
         return audited("regenerateGroupKey", groupRef, keyId, null, Uni.createFrom().deferred(() -> {
             GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
-            return rotation.regenerate(caller.caller(), teams.owner(caller, groupRef), keyId, body);
-        })).map(issued -> new GroupKey(groupRef, issued.keyId(), issued.keySecret()));
+            return refs.ofGroup(groupRef, keyId)
+                    .flatMap(id -> rotation.regenerate(caller.caller(), teams.owner(caller, groupRef), id, body));
+        })).map(issued -> new GroupKey(groupRef, issued.keyId(), issued.keySecret(), issued.keyRef()));
     }
 
     private <T> Uni<T> audited(String operation, String groupRef, java.util.function.Function<T, String> keyOf,

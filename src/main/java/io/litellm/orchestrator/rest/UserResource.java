@@ -41,6 +41,7 @@ import io.litellm.orchestrator.api.UserKeyList;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.service.KeyFilter;
+import io.litellm.orchestrator.service.KeyRefs;
 import io.litellm.orchestrator.service.KeyRotationService;
 import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.service.UserService;
@@ -67,29 +68,34 @@ import io.smallrye.mutiny.Uni;
 @APIResponse(responseCode = "504", ref = "GatewayTimeout")
 public class UserResource {
 
-    /** LiteLLM key hashes are SHA-256 hex; anything else (a secret above all) is refused before use. */
-    static final String KEY_ID = "^[0-9a-fA-F]{64}$";
+    /**
+     * LiteLLM key hashes are SHA-256 hex, our key references {@code kr_} and base32; anything else (a secret above
+     * all) is refused before use.
+     */
+    static final String KEY_ID = "^(" + KeyRefs.KEY_ID + "|" + KeyRefs.KEY_REF + ")$";
     static final String USER_ID_DOC = "The user id, a Backstage entity ref percent-encoded in the path";
     static final String USER_ID_EXAMPLE = "user:default/jane.doe";
-    static final String KEY_ID_DOC = "The key id: LiteLLM's token hash, never the key itself";
+    static final String KEY_ID_DOC = "The key id (LiteLLM's token hash) or the key's stable reference (keyRef, kr_…), never the key itself";
     static final String KEY_ID_EXAMPLE = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b";
     static final String EXPIRING_WITHIN_DOC = "Only keys that expire within this LiteLLM duration from now (already expired ones included); 1mo is a calendar month";
     static final String BUDGET_USED_ABOVE_DOC = "Only keys whose spend is above this share of their max_budget (keys without a budget never match)";
-    static final String KEY_ID_MESSAGE = "must be a key id (the 64-character hex token hash), never the key itself";
+    static final String KEY_ID_MESSAGE = "must be a key id (the 64-character hex token hash) or a key reference (kr_…), never the key itself";
 
     private final AccessControl access;
     private final UserService users;
     private final KeyService keys;
     private final AuditLog audit;
     private final KeyRotationService rotation;
+    private final KeyRefs refs;
 
     public UserResource(AccessControl access, UserService users, KeyService keys, AuditLog audit,
-            KeyRotationService rotation) {
+            KeyRotationService rotation, KeyRefs refs) {
         this.access = access;
         this.users = users;
         this.keys = keys;
         this.audit = audit;
         this.rotation = rotation;
+        this.refs = refs;
     }
 
     @POST
@@ -147,6 +153,21 @@ public class UserResource {
         return keys.listKeys(userId, KeyFilter.of(expiringWithin, budgetUsedAbove));
     }
 
+    @GET
+    @Path("/{userId}/keys/{keyId}")
+    @Operation(operationId = "getUserKey", summary = "One of the user's keys (no secret), by keyId or keyRef",
+            description = "With a keyRef: the key that carries it now, whatever rotations changed its keyId.")
+    @APIResponse(responseCode = "200", description = "The key's row (LiteLLM's snake_case row, no secret)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UserAPIKeyAuth")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Uni<ObjectNode> getUserKey(
+            @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
+            @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
+        access.requireSelfOrAdmin(userId);
+        return refs.ofUser(userId, keyId).flatMap(id -> keys.getKey(userId, id));
+    }
+
     @DELETE
     @Path("/{userId}/keys/{keyId}")
     @Operation(operationId = "deleteUserKey", summary = "Delete one of the user's keys")
@@ -156,7 +177,10 @@ public class UserResource {
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
         return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> keys.deleteKey(access.requireSelfOrAdmin(userId), userId, keyId)))
+                Uni.createFrom().deferred(() -> {
+                    var caller = access.requireSelfOrAdmin(userId);
+                    return refs.ofUser(userId, keyId).flatMap(id -> keys.deleteKey(caller, userId, id));
+                }))
                 .map(done -> RestResponse.noContent());
     }
 
@@ -185,8 +209,10 @@ public class UserResource {
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
         return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> keys.updateKey(access.requireSelfOrAdmin(userId), userId, keyId,
-                        request)));
+                Uni.createFrom().deferred(() -> {
+                    var caller = access.requireSelfOrAdmin(userId);
+                    return refs.ofUser(userId, keyId).flatMap(id -> keys.updateKey(caller, userId, id, request));
+                }));
     }
 
     @POST
@@ -211,7 +237,9 @@ public class UserResource {
         RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
         // the audit names the key acted upon; the rotation's own log line names its new id
         return audit.audited("regenerateUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> rotation.regenerate(access.requireSelfOrAdmin(userId), userId, keyId,
-                        body)));
+                Uni.createFrom().deferred(() -> {
+                    var caller = access.requireSelfOrAdmin(userId);
+                    return refs.ofUser(userId, keyId).flatMap(id -> rotation.regenerate(caller, userId, id, body));
+                }));
     }
 }

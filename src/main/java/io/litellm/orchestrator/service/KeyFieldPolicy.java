@@ -137,10 +137,17 @@ public class KeyFieldPolicy {
      */
     public ObjectNode metadataToWrite(Caller caller, ObjectNode key, Map<String, Object> metadata) {
         ObjectNode written = JSON.valueToTree(metadata);
+        // the key's reference and rotation record are ours: they stay as they are, an admin's change included
+        written.remove(KeyRefs.OWNED);
+        JsonNode current = key.path("metadata");
+        for (String owned : KeyRefs.OWNED) {
+            if (current.hasNonNull(owned)) {
+                written.set(owned, current.get(owned));
+            }
+        }
         if (caller.admin()) {
             return written;
         }
-        JsonNode current = key.path("metadata");
         if (current.isObject()) {
             current.fields().forEachRemaining(entry -> {
                 if (CONTROL_METADATA.contains(entry.getKey())) {
@@ -159,6 +166,11 @@ public class KeyFieldPolicy {
         if (!controls.isEmpty()) {
             throw ApiException.notAllowed("metadata." + controls.get(0) + ": only an admin may set LiteLLM's "
                     + "control keys in metadata (" + String.join(", ", controls) + ")");
+        }
+        List<String> ours = metadata.keySet().stream().filter(KeyRefs.OWNED::contains).sorted().toList();
+        if (!ours.isEmpty()) {
+            throw ApiException.notAllowed("metadata." + ours.get(0) + ": the key's reference and rotation record "
+                    + "are kept by the orchestrator (" + String.join(", ", ours) + ")");
         }
     }
 

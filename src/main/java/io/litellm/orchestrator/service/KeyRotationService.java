@@ -138,7 +138,13 @@ public class KeyRotationService {
                         .onFailure(ApiException.class).transform(f -> ((ApiException) f).kind() == ErrorKind.NOT_FOUND
                                 ? ApiException.conflict("This key was rotated meanwhile; use its new id")
                                 : f)
-                        .flatMap(fresh -> rotate(changedBy, owner, keyId, fresh, changes, keys.upstreamChanges(caller, fresh, changes), grace, claim))
+                        .flatMap(fresh -> {
+                            ObjectNode fields = keys.upstreamChanges(caller, fresh, changes);
+                            // the new key keeps the reference, one more rotation on record (KeyRefs)
+                            String keyRef = KeyRefs.stampRotation(fields, fresh, Instant.now());
+                            return rotate(changedBy, owner, keyId, fresh, changes, fields, grace, claim)
+                                    .map(issued -> issued.withKeyRef(keyRef));
+                        })
                         .onTermination().call((issued, failure, cancelled) -> claims.release(claim, issued != null,
                                 changedBy))))
                 .onTermination().invoke(() -> inFlight.remove(keyId))
@@ -373,9 +379,15 @@ public class KeyRotationService {
                 JsonNode value = field.getValue();
                 JsonNode kept = stored.get(field.getKey());
                 if (field.getKey().equals("metadata") && value.isObject() && kept != null && kept.isObject()) {
-                    // our own in-flight mark restricts nothing
-                    value = ((ObjectNode) value).deepCopy().without(RotationRecovery.COPY_MARK);
-                    kept = ((ObjectNode) kept).deepCopy().without(RotationRecovery.COPY_MARK);
+                    // our own in-flight mark, reference and rotation record restrict nothing (rows show the last two)
+                    ObjectNode sentMetadata = ((ObjectNode) value).deepCopy();
+                    ObjectNode keptMetadata = ((ObjectNode) kept).deepCopy();
+                    sentMetadata.remove(RotationRecovery.COPY_MARK);
+                    keptMetadata.remove(RotationRecovery.COPY_MARK);
+                    sentMetadata.remove(KeyRefs.OWNED);
+                    keptMetadata.remove(KeyRefs.OWNED);
+                    value = sentMetadata;
+                    kept = keptMetadata;
                 }
                 if (!sameValue(value, kept)) {
                     lost.add(field.getKey());

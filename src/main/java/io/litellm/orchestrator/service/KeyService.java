@@ -2,6 +2,7 @@ package io.litellm.orchestrator.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.time.Instant;
 import java.util.function.BiFunction;
@@ -74,10 +75,11 @@ public class KeyService {
         } else {
             ready = Uni.createFrom().voidItem().invoke(() -> policy.checkCreate(caller, null, request));
         }
+        Map<String, Object> metadata = KeyRefs.forNewKey(bounded.metadata());
         return ready
                 .flatMap(checked -> {
                     GenerateKeyRequest upstream = new GenerateKeyRequest(userId, bounded.keyAlias(), bounded.models(),
-                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(), bounded.metadata(),
+                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(), metadata,
                             bounded.tpmLimit(), bounded.rpmLimit(), null, null);
                     return litellm.generateKey(upstream, caller.principal());
                 })
@@ -87,7 +89,8 @@ public class KeyService {
                         throw new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM created the key but did not return it",
                                 null, null);
                     }
-                    return new UserKey(userId, generated.keyHash(), generated.key());
+                    return new UserKey(userId, generated.keyHash(), generated.key(),
+                            (String) metadata.get(KeyRefs.REF));
                 });
     }
 
@@ -192,6 +195,11 @@ public class KeyService {
         return received >= size && received > 0;
     }
 
+    /** One owned key's row as listed (no secret); 404 for a key that is not the user's. */
+    public Uni<ObjectNode> getKey(String userId, String keyId) {
+        return requireOwnedKey(userId, keyId).map(KeyRefs::show);
+    }
+
     public Uni<Void> deleteKey(Caller caller, String userId, String keyId) {
         return requireOwnedKey(userId, keyId)
                 .flatMap(row -> litellm.deleteKey(keyId, caller.principal()));
@@ -220,6 +228,8 @@ public class KeyService {
     public Uni<ObjectNode> applyChanges(Caller caller, String keyId, ObjectNode row, UpdateUserKeyRequest changes) {
         ObjectNode fields = upstreamChanges(caller, row, changes);
         fields.remove("blocked");
+        // a key made before references gets one with its first change
+        KeyRefs.ensureRef(fields, row);
         ObjectNode result = row.deepCopy();
         // LiteLLM sets updated_at on every write; the answers below bring the new one when they carry it
         result.remove("updated_at");
@@ -245,7 +255,7 @@ public class KeyService {
                     stripSecrets(result);
                     // /key/info and /key/update leave the hash out of the row; it is the key's id
                     result.put("token", keyId);
-                    return result;
+                    return KeyRefs.show(result);
                 });
     }
 
@@ -330,7 +340,7 @@ public class KeyService {
 
     static ObjectNode toRow(JsonNode key) {
         if (key.isObject()) {
-            return stripSecrets((ObjectNode) key);
+            return KeyRefs.show(stripSecrets((ObjectNode) key));
         }
         // without full objects LiteLLM lists bare hashes
         return JsonNodeFactory.instance.objectNode().put("token", key.asText());

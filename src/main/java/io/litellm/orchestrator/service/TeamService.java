@@ -141,6 +141,7 @@ public class TeamService {
     public Uni<GroupKey> createKey(GroupCaller caller, String groupRef, CreateUserKeyRequest request) {
         String teamId = teamIdOf(groupRef);
         CreateUserKeyRequest bounded = policy.withinCeilings(caller.caller(), request);
+        Map<String, Object> metadata = KeyRefs.forNewKey(withCreator(bounded.metadata(), caller.principal()));
         return requireTeam(caller, groupRef)
                 .flatMap(team -> {
                     if (!caller.admin()) {
@@ -150,9 +151,8 @@ public class TeamService {
                         });
                     }
                     GenerateKeyRequest upstream = new GenerateKeyRequest(null, bounded.keyAlias(), bounded.models(),
-                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(),
-                            withCreator(bounded.metadata(), caller.principal()), bounded.tpmLimit(),
-                            bounded.rpmLimit(), null, null, null, teamId);
+                            bounded.maxBudget(), bounded.budgetDuration(), bounded.duration(), metadata,
+                            bounded.tpmLimit(), bounded.rpmLimit(), null, null, null, teamId);
                     return litellm.generateKey(upstream, caller.principal());
                 })
                 .onFailure(KeyService::isAliasConflict).transform(f -> KeyService.aliasTaken(request.keyAlias()))
@@ -161,7 +161,8 @@ public class TeamService {
                         throw new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM created the key but did not return it",
                                 null, null);
                     }
-                    return new GroupKey(groupRef, generated.keyHash(), generated.key());
+                    return new GroupKey(groupRef, generated.keyHash(), generated.key(),
+                            (String) metadata.get(KeyRefs.REF));
                 });
     }
 
@@ -170,6 +171,11 @@ public class TeamService {
         String teamId = teamIdOf(groupRef);
         return keys.readAllPages((page, size) -> litellm.listTeamKeys(teamId, page, size), "team_id", teamId)
                 .map(GroupKeyList::new);
+    }
+
+    /** One of the group's keys as listed (no secret); 404 for a key that is not the group's. */
+    public Uni<ObjectNode> getKey(String groupRef, String keyId) {
+        return requireTeamKey(groupRef, keyId).map(KeyRefs::show);
     }
 
     public Uni<Void> deleteKey(GroupCaller caller, String groupRef, String keyId) {

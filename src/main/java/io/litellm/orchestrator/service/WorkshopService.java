@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -234,12 +235,14 @@ public class WorkshopService {
     private Uni<WorkshopAttendee> generate(Caller caller, String workshopId, WorkshopRequest request, String userId,
             String alias, Instant pendingUntil) {
         var workshops = config.workshops();
+        Map<String, Object> metadata = KeyRefs.forNewKey(Map.of("workshop", workshopId));
+        Map<String, Object> pending = new LinkedHashMap<>(metadata);
+        pending.put(PENDING, Map.of("until", pendingUntil.toString()));
         GenerateKeyRequest key = new GenerateKeyRequest(userId, alias,
                 request.models() != null ? request.models() : workshops.defaultModels().orElse(null),
                 request.maxBudget() != null ? request.maxBudget() : workshops.defaultMaxBudget().orElse(null),
                 null, request.duration() != null ? request.duration() : workshops.defaultDuration(),
-                Map.of("workshop", workshopId, PENDING, Map.of("until", pendingUntil.toString())), null, null, null,
-                null);
+                pending, null, null, null, null);
         return litellm.generateKey(key, caller.principal())
                 .onFailure(KeyService::isAliasConflict).transform(failure -> ApiException.conflict("key alias " + alias
                         + " is taken by another key (a concurrent call, or a key of another user)"))
@@ -247,7 +250,8 @@ public class WorkshopService {
                     if (generated.key() == null || generated.keyHash() == null) {
                         throw new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM created the key but did not return it");
                     }
-                    return new WorkshopAttendee(userId, generated.keyHash(), generated.key(), null);
+                    return new WorkshopAttendee(userId, generated.keyHash(), generated.key(), null,
+                            (String) metadata.get(KeyRefs.REF));
                 });
     }
 
@@ -266,7 +270,8 @@ public class WorkshopService {
                         return Uni.createFrom().item(attendee);
                     }
                     ObjectNode body = JsonNodeFactory.instance.objectNode().put("key", attendee.keyId());
-                    body.putObject("metadata").put("workshop", workshopId);
+                    // /key/update replaces metadata as a whole: the key keeps its reference
+                    body.putObject("metadata").put("workshop", workshopId).put(KeyRefs.REF, attendee.keyRef());
                     return litellm.updateKey(body, caller.principal()).replaceWith(attendee)
                             .onFailure().recoverWithUni(failure -> litellm.deleteKey(attendee.keyId(), caller.principal())
                                     .onFailure().recoverWithNull()

@@ -100,10 +100,11 @@ class GeneratedClientIT {
         assertEquals(JANE, key.getUserId());
         assertEquals(keyId, key.getKeyId());
         assertEquals(SECRET, key.getKeySecret());
+        org.junit.jupiter.api.Assertions.assertTrue(key.getKeyRef().matches("kr_[a-z2-7]{26}"), key.getKeyRef());
         // the empty request went out as the frontend's {} and reached LiteLLM as a key for jane only
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate"))
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
-                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\"}")));
+                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\",\"metadata\":{\"orchestrator_key_ref\":\"${json-unit.regex}kr_[a-z2-7]{26}\"}}")));
 
         litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson("{\"keys\":[" + row(keyId, JANE)
                 + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
@@ -256,7 +257,8 @@ class GeneratedClientIT {
         assertEquals(keyId, key.getKeyId());
         assertEquals(SECRET, key.getKeySecret());
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate")).withRequestBody(equalToJson(
-                "{\"team_id\":\"" + team + "\",\"key_alias\":\"ci\",\"metadata\":{\"createdBy\":\"" + JANE + "\"}}")));
+                "{\"team_id\":\"" + team + "\",\"key_alias\":\"ci\",\"metadata\":{\"createdBy\":\"" + JANE + "\","
+                        + "\"orchestrator_key_ref\":\"${json-unit.regex}kr_[a-z2-7]{26}\"}}")));
 
         String teamRow = io.litellm.orchestrator.support.LiteLlmStubs.teamRow(keyId, team, JANE);
         litellm().stubFor(get(urlPathEqualTo("/key/list")).willReturn(okJson("{\"keys\":[" + teamRow

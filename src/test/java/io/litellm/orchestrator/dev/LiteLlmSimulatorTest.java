@@ -248,6 +248,22 @@ class LiteLlmSimulatorTest {
         assertEquals(1, litellm.keyCount());
     }
 
+    /**
+     * regenerate_key_fn updates the row in place: its metadata stays unless the request names metadata, which then
+     * replaces it (prepare_key_update_data → prepare_metadata_fields). Key references rely on both.
+     */
+    @Test
+    void regenerateKeepsTheRowsMetadataUnlessItIsSentAndThenReplacesIt() {
+        JsonNode old = generate("{\"user_id\":\"alice\",\"metadata\":{\"ref\":\"a\",\"team\":\"x\"}}");
+        JsonNode kept = json(post(litellm, "/key/" + old.get("token").asText() + "/regenerate", "{}"));
+        assertEquals(Map.of("ref", "a", "team", "x"), JSON.convertValue(json(get("/key/info",
+                Map.of("key", kept.get("token").asText()))).get("info").get("metadata"), Map.class));
+        JsonNode replaced = json(post(litellm, "/key/" + kept.get("token").asText() + "/regenerate",
+                "{\"metadata\":{\"ref\":\"a\"}}"));
+        assertEquals(Map.of("ref", "a"), JSON.convertValue(json(get("/key/info",
+                Map.of("key", replaced.get("token").asText()))).get("info").get("metadata"), Map.class));
+    }
+
     @Test
     void regenerateWithoutEnterpriseLicenceIsLiteLlmsServerError() {
         LiteLlmSimulator openSource = new LiteLlmSimulator(MASTER, false);

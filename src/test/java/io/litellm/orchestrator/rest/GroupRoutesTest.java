@@ -152,7 +152,8 @@ class GroupRoutesTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate"))
                 .withHeader("litellm-changed-by", equalTo(JANE))
                 .withRequestBody(equalToJson("""
-                        {"team_id":"%s","key_alias":"ci","metadata":{"pipeline":"deploy","createdBy":"%s"}}"""
+                        {"team_id":"%s","key_alias":"ci","metadata":{"pipeline":"deploy","createdBy":"%s",
+                         "orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}"""
                         .formatted(PLATFORM_TEAM, JANE))));
         JsonNode sent = KeyFixtures.bodies("/key/generate").get(0);
         assertThat(sent.has("user_id")).as("a team key has no user").isFalse();
@@ -204,7 +205,8 @@ class GroupRoutesTest extends ApiTest {
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
                 .withHeader("litellm-changed-by", equalTo(JANE))
                 .withRequestBody(equalToJson("""
-                        {"key":"%s","key_alias":"deploy","metadata":{"pipeline":"deploy","createdBy":"user:default/alice"}}"""
+                        {"key":"%s","key_alias":"deploy","metadata":{"pipeline":"deploy","createdBy":"user:default/alice",
+                         "orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}"""
                         .formatted(key))));
         // alias and metadata are not measured against the team: its row is not read
         litellm().verify(0, getRequestedFor(urlPathEqualTo("/team/info")));
@@ -224,7 +226,8 @@ class GroupRoutesTest extends ApiTest {
         as(jane()).body("{\"metadata\":{\"pipeline\":\"deploy\"}}")
                 .patch(BASE + "/groups/" + PLATFORM_PATH + "/keys/" + key).then().statusCode(200);
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update")).withRequestBody(equalToJson("""
-                {"key":"%s","metadata":{"pipeline":"deploy","createdBy":"user:default/alice","guardrails":["pii-mask"]}}"""
+                {"key":"%s","metadata":{"pipeline":"deploy","createdBy":"user:default/alice","guardrails":["pii-mask"],
+                 "orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}"""
                 .formatted(key))));
 
         as(jane()).body("{\"metadata\":{\"guardrails\":[]}}")

@@ -13,6 +13,7 @@ import static io.litellm.orchestrator.support.KeyFixtures.error;
 import static io.litellm.orchestrator.support.KeyFixtures.read;
 import static io.litellm.orchestrator.support.KeyFixtures.keyInfo;
 import static io.litellm.orchestrator.support.KeyFixtures.row;
+import static io.litellm.orchestrator.support.LiteLlmStubs.KEY_REF;
 import static io.litellm.orchestrator.support.LiteLlmStubs.MASTER_KEY;
 import static io.litellm.orchestrator.support.LiteLlmStubs.hash;
 import static io.litellm.orchestrator.support.LiteLlmStubs.keyUnknown;
@@ -120,8 +121,8 @@ class KeyManagementTest extends ApiTest {
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
                 .withRequestBody(equalToJson("""
                         {"key":"%s","key_alias":"ci","max_budget":10.0,"budget_duration":"7d","models":["gpt-4o"],
-                         "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":10,"max_parallel_requests":2}"""
-                        .formatted(KEY))));
+                         "metadata":{"team":"core","orchestrator_key_ref":"%s"},"tpm_limit":1000,"rpm_limit":10,
+                         "max_parallel_requests":2}""".formatted(KEY, KEY_REF))));
     }
 
     @Test
@@ -207,7 +208,7 @@ class KeyManagementTest extends ApiTest {
 
     private static final String CONTROLLED = """
             {"metadata":{"guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"tags":["cost-center-7"],
-             "team":"old","note":"gone after the change"}}""";
+             "team":"old","note":"gone after the change","orchestrator_key_ref":"kr_fixturefixturefixturefixtu"}}""";
 
     @Test
     void aUsersMetadataChangeKeepsTheAdminsControls() {
@@ -215,7 +216,8 @@ class KeyManagementTest extends ApiTest {
         patch(TestTokens.user("bob"), "bob", KEY, "{\"metadata\":{\"team\":\"new\"}}").statusCode(200);
         JsonNode sent = bodies("/key/update").get(0).get("metadata");
         assertEquals(read("""
-                {"team":"new","guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"tags":["cost-center-7"]}"""),
+                {"team":"new","guardrails":["pii-mask"],"model_rpm_limit":{"gpt-4o":5},"tags":["cost-center-7"],
+                 "orchestrator_key_ref":"kr_fixturefixturefixturefixtu"}"""),
                 sent);
     }
 
@@ -244,7 +246,9 @@ class KeyManagementTest extends ApiTest {
         keyInfo(row(KEY, "bob", CONTROLLED));
         patch(TestTokens.admin("root"), "bob", KEY, "{\"metadata\":{\"team\":\"y\",\"guardrails\":[]}}")
                 .statusCode(200);
-        assertEquals(read("{\"team\":\"y\",\"guardrails\":[]}"), bodies("/key/update").get(0).get("metadata"));
+        // ... but the key's reference, which is ours
+        assertEquals(read("{\"team\":\"y\",\"guardrails\":[],\"orchestrator_key_ref\":\"" + KEY_REF + "\"}"),
+                bodies("/key/update").get(0).get("metadata"));
     }
 
     private static double upstreamFailures(String kind) {

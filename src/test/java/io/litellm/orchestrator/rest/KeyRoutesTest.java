@@ -47,11 +47,14 @@ class KeyRoutesTest extends ApiTest {
         as(TestTokens.user(JANE)).body("{}").post(BASE + "/users/" + JANE_PATH + "/keys").then().statusCode(201)
                 .body("userId", org.hamcrest.Matchers.equalTo(JANE))
                 .body("keyId", org.hamcrest.Matchers.equalTo(hash))
-                .body("keySecret", org.hamcrest.Matchers.equalTo(SECRET));
+                .body("keySecret", org.hamcrest.Matchers.equalTo(SECRET))
+                .body("keyRef", org.hamcrest.Matchers.matchesPattern("kr_[a-z2-7]{26}"));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/generate"))
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", equalTo(JANE))
-                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\"}")));
+                // every key made through us gets a stable reference (README, "Stable key references")
+                .withRequestBody(equalToJson("{\"user_id\":\"" + JANE + "\",\"metadata\":{\"orchestrator_key_ref\":"
+                        + "\"${json-unit.regex}kr_[a-z2-7]{26}\"}}")));
     }
 
     @Test
@@ -74,7 +77,8 @@ class KeyRoutesTest extends ApiTest {
                 .withHeader("litellm-changed-by", equalTo("root"))
                 .withRequestBody(equalToJson("""
                         {"user_id":"bob","key_alias":"ci","models":["gpt-4o","o3"],"max_budget":50.0,
-                         "budget_duration":"7d","duration":"30d","metadata":{"team":"platform"}}""")));
+                         "budget_duration":"7d","duration":"30d",
+                         "metadata":{"team":"platform","orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}""")));
     }
 
     @Test

@@ -161,12 +161,14 @@ class WorkshopTest extends ApiTest {
                 .withHeader("Authorization", equalTo("Bearer " + MASTER_KEY))
                 .withRequestBody(equalToJson("""
                         {"user_id":"%s","key_alias":"%s","models":["gpt-4o"],"max_budget":10.0,"duration":"7d",
-                         "metadata":{"workshop":"%s"}}""".formatted(user(2), alias(2), WS), false, true))
+                         "metadata":{"workshop":"%s","orchestrator_key_ref":"${json-unit.regex}kr_[a-z2-7]{26}"}}"""
+                        .formatted(user(2), alias(2), WS), false, true))
                 // pending until the call answers
                 .withRequestBody(matchingJsonPath("$.metadata.orchestrator_workshop_pending.until")));
         // confirmed once every attendee is done: the pending mark comes off
         IntStream.rangeClosed(1, 3).forEach(i -> litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
-                .withRequestBody(equalToJson("{\"key\":\"%s\",\"metadata\":{\"workshop\":\"%s\"}}"
+                .withRequestBody(equalToJson("{\"key\":\"%s\",\"metadata\":{\"workshop\":\"%s\","
+                        + "\"orchestrator_key_ref\":\"${json-unit.regex}kr_[a-z2-7]{26}\"}}"
                         .formatted(keyHash(i), WS)))));
     }
 

@@ -31,10 +31,10 @@ public final class KeyFixtures {
     public static ObjectNode row(String hash, String userId, String overrides) {
         ObjectNode row = (ObjectNode) read("""
                 {"token":"%1$s","key_name":"sk-...abcd","key_alias":"laptop","user_id":"%2$s","team_id":null,
-                 "spend":0.5,"max_budget":5.0,"budget_duration":null,"models":[],"blocked":null,"metadata":{},
-                 "tpm_limit":null,"rpm_limit":null,"max_parallel_requests":null,
-                 "created_at":"2026-11-02T09:00:00Z","expires":null}
-                """.formatted(hash, userId));
+                 "spend":0.5,"max_budget":5.0,"budget_duration":null,"models":[],"blocked":null,
+                 "metadata":{"orchestrator_key_ref":"%3$s"},"tpm_limit":null,"rpm_limit":null,
+                 "max_parallel_requests":null,"created_at":"2026-11-02T09:00:00Z","expires":null}
+                """.formatted(hash, userId, LiteLlmStubs.KEY_REF));
         row.setAll((ObjectNode) read(overrides));
         return row;
     }

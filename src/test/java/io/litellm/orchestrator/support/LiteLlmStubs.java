@@ -24,6 +24,8 @@ import io.litellm.orchestrator.dev.LiteLlmSimulator.Line;
 public final class LiteLlmStubs {
 
     public static final String MASTER_KEY = "sk-test-master-9f8e7d6c5b4a";
+    /** The stable reference (metadata.orchestrator_key_ref) of the fixture keys: keys made through us have one. */
+    public static final String KEY_REF = "kr_fixturefixturefixturefixtu";
 
     private LiteLlmStubs() {
     }
@@ -134,8 +136,8 @@ public final class LiteLlmStubs {
                 .willReturn(okJson("""
                         {"key":"%1$s","info":{"key_name":"sk-...abcd","key_alias":"laptop",
                          "user_id":"%2$s","spend":0.5,"max_budget":5.0,"models":[],"blocked":null,
-                         "metadata":{},"created_at":"2026-11-02T09:00:00Z","expires":null}}
-                        """.formatted(hash, userId))));
+                         "metadata":{"orchestrator_key_ref":"%3$s"},"created_at":"2026-11-02T09:00:00Z","expires":null}}
+                        """.formatted(hash, userId, KEY_REF))));
     }
 
     public static void keyUnknown(String hash) {
@@ -209,8 +211,8 @@ public final class LiteLlmStubs {
         return """
                 {"token":"%1$s","key_name":"sk-...wxyz","key_alias":"alias-%2$s","spend":0.25,"max_budget":null,
                  "expires":null,"models":[],"user_id":"%3$s","created_at":"2026-11-02T09:00:00Z","blocked":null,
-                 "metadata":{},"team_id":null}
-                """.formatted(hash, hash.substring(0, 6), userId);
+                 "metadata":{"orchestrator_key_ref":"%4$s"},"team_id":null}
+                """.formatted(hash, hash.substring(0, 6), userId, KEY_REF);
     }
 
     public static void serverError(String path) {
@@ -258,8 +260,8 @@ public final class LiteLlmStubs {
         return """
                 {"token":"%1$s","key_name":"sk-...wxyz","key_alias":"ci-%2$s","spend":0.25,"max_budget":null,
                  "expires":null,"models":[],"user_id":null,"team_id":"%3$s","created_at":"2026-11-02T09:00:00Z",
-                 "blocked":null,"metadata":{"createdBy":"%4$s"}}
-                """.formatted(hash, hash.substring(0, 6), teamId, creator);
+                 "blocked":null,"metadata":{"createdBy":"%4$s","orchestrator_key_ref":"%5$s"}}
+                """.formatted(hash, hash.substring(0, 6), teamId, creator, KEY_REF);
     }
 
     /**
