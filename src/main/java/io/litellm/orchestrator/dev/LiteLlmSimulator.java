@@ -723,8 +723,10 @@ public final class LiteLlmSimulator {
                         + " and current time " + now, "expired_key", abbreviate(secret));
             }
         }
-        if (row != null && row.has("last_active")) {
-            row.put("last_active", now.toString());
+        // the use is recorded on the key's database row (auth judged a cached copy)
+        ObjectNode stored = keys.get(hash);
+        if (stored != null && stored.has("last_active")) {
+            stored.put("last_active", now.toString());
         }
         ObjectNode answer = JSON.createObjectNode().put("object", "list");
         answer.putArray("data").addObject().put("id", "gpt-4o-mini").put("object", "model");

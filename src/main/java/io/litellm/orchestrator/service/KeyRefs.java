@@ -1,6 +1,5 @@
 package io.litellm.orchestrator.service;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.security.RandomSource;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
@@ -46,7 +46,6 @@ public class KeyRefs {
     public static final String KEY_REF = "kr_[a-z2-7]{26}";
     private static final Pattern REF_PATTERN = Pattern.compile(KEY_REF);
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final LiteLlmClient litellm;
@@ -61,7 +60,7 @@ public class KeyRefs {
     public static String newRef() {
         StringBuilder ref = new StringBuilder("kr_");
         for (int i = 0; i < 26; i++) {
-            ref.append(BASE32[RANDOM.nextInt(BASE32.length)]);
+            ref.append(BASE32[RandomSource.get().nextInt(BASE32.length)]);
         }
         return ref.toString();
     }

@@ -3,7 +3,6 @@ package io.litellm.orchestrator.service;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.security.RandomSource;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
 import io.litellm.orchestrator.client.LiteLlmClient;
@@ -61,7 +61,6 @@ public class RotationClaims {
 
     private static final Logger LOG = Logger.getLogger(RotationClaims.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
@@ -188,7 +187,7 @@ public class RotationClaims {
     /** A random secret in LiteLLM's format, for a rotation's copy. */
     static String newSecret() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        RandomSource.get().nextBytes(bytes);
         return "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

@@ -167,8 +167,8 @@ class WorkshopTest extends ApiTest {
                 .withRequestBody(matchingJsonPath("$.metadata.orchestrator_workshop_pending.until")));
         // confirmed once every attendee is done: the pending mark comes off
         IntStream.rangeClosed(1, 3).forEach(i -> litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/update"))
-                .withRequestBody(equalToJson("{\"key\":\"%s\",\"metadata\":{\"workshop\":\"%s\","
-                        + "\"orchestrator_key_ref\":\"${json-unit.regex}kr_[a-z2-7]{26}\"}}"
+                .withRequestBody(equalToJson(("{\"key\":\"%s\",\"metadata\":{\"workshop\":\"%s\","
+                        + "\"orchestrator_key_ref\":\"${json-unit.regex}kr_[a-z2-7]{26}\"}}")
                         .formatted(keyHash(i), WS)))));
     }
 

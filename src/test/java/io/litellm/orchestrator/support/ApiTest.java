@@ -39,6 +39,8 @@ public abstract class ApiTest {
         knownUsers.clear();
         RotationClaimStubs.install();
         LiteLlmStubs.keyListSizeCap();
+        // rotations block the old key first; a test about block/unblock answers stubs its own (the newer stub wins)
+        LiteLlmStubs.keyBlockable();
     }
 
     @AfterEach
