@@ -11,7 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +35,7 @@ import io.smallrye.mutiny.Uni;
  * tolerance. The master key is added here ({@link MasterKeyHeader}) and nowhere else.
  */
 @RegisterRestClient(configKey = "litellm")
-@RegisterClientHeaders(MasterKeyHeader.class)
+@RegisterProvider(MasterKeyHeader.class)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface LiteLlmApi {
