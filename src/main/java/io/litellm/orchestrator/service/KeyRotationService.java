@@ -415,12 +415,13 @@ public class KeyRotationService {
      * its auth cached, /key/update (which set the expiry) evicts under sha256 of the hash we give it, i.e. nothing,
      * and every successful call re-caches the row with a fresh TTL (proxy_server.update_cache), so a row cached before
      * the rotation can outlive the expiry on a replica while the old secret keeps being used. /key/delete evicts
-     * under the real hash. Kept in memory only: if this replica stops first, the key merely expires (README, "Grace
-     * period").
+     * under the real hash. Kept in memory; a replica that starts arms it again for the keys it finds in their grace
+     * period ({@link RecoverySweep}), so a restart only delays the delete (README, "Grace period").
      */
-    private void endGraceLater(String keyId, String newKeyId, Duration grace, String changedBy) {
-        Uni.createFrom().voidItem().onItem().delayIt().by(grace)
-                .flatMap(ended -> litellm.findKey(keyId))
+    void endGraceLater(String keyId, String newKeyId, Duration grace, String changedBy) {
+        Uni<Void> ended = grace.isNegative() || grace.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(grace);
+        ended.flatMap(over -> litellm.findKey(keyId))
                 // only the key this rotation retired: not one rotated again or changed since
                 .flatMap(found -> found.isPresent()
                         && newKeyId.equals(found.get().path("metadata").path(ROTATED_TO).asText(null))

@@ -37,13 +37,18 @@ public class RecoverySweep {
     private final RotationClaims claims;
     private final OrchestratorConfig config;
     private final LiteLlmConfig litellmConfig;
+    private final KeyRotationService rotation;
 
-    /** What one sweep found. */
-    public record Found(int recovered, int later) {
+    /**
+     * What one sweep found: leftovers undone, leftovers to look at again when their lease ends, and old keys in (or
+     * past) a grace period whose end was armed again (the timer of the replica that rotated them lives in memory).
+     */
+    public record Found(int recovered, int later, int graceEnds) {
     }
 
     public RecoverySweep(LiteLlmClient litellm, RotationRecovery recovery, RotationClaims claims,
-            OrchestratorConfig config, LiteLlmConfig litellmConfig) {
+            OrchestratorConfig config, LiteLlmConfig litellmConfig, KeyRotationService rotation) {
+        this.rotation = rotation;
         this.litellm = litellm;
         this.recovery = recovery;
         this.claims = claims;
@@ -59,7 +64,8 @@ public class RecoverySweep {
         Uni.createFrom().voidItem().onItem().delayIt().by(config.regenerate().recoverySweepDelay())
                 .flatMap(started -> sweep(pages))
                 .subscribe().with(found -> LOG.infof("Recovery sweep: %d leftovers of interrupted rotations handled, %d to look at "
-                        + "again when their lease ends", found.recovered(), found.later()),
+                        + "again when their lease ends, %d grace periods to end", found.recovered(), found.later(),
+                        found.graceEnds()),
                         failure -> LOG.warnf("Recovery sweep failed (%s); interrupted rotations are undone by the next "
                                 + "call that meets them", failure.getMessage()));
     }
@@ -74,7 +80,7 @@ public class RecoverySweep {
         return litellm.listKeys(null, page, size).flatMap(response -> {
             List<JsonNode> rows = response.keys() != null ? response.keys() : List.of();
             for (JsonNode row : rows) {
-                if (row.isObject() && isLeftover((ObjectNode) row)) {
+                if (row.isObject() && (isLeftover((ObjectNode) row) || inGrace((ObjectNode) row))) {
                     leftovers.add(((ObjectNode) row).deepCopy());
                 }
             }
@@ -96,11 +102,25 @@ public class RecoverySweep {
         return claim.isObject() && token != null && claims.isClaimOf(token, claim.path("key").asText(""));
     }
 
+    /** An old key living out a grace period: it names its successor and has an expiry. */
+    private static boolean inGrace(ObjectNode row) {
+        return row.path("metadata").hasNonNull(KeyRotationService.ROTATED_TO) && row.hasNonNull("expires");
+    }
+
     private Uni<Found> recoverAll(List<ObjectNode> leftovers) {
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         Uni<Void> all = Uni.createFrom().voidItem();
         Instant now = Instant.now();
         for (ObjectNode row : leftovers) {
+            if (!isLeftover(row)) {
+                // its grace ends at its expiry: deleted then (at once when past), which evicts LiteLLM's cached row
+                Instant ends = KeyRotationService.expiresAt(row);
+                Duration wait = ends == null || ends.isBefore(now) ? Duration.ZERO : Duration.between(now, ends);
+                rotation.endGraceLater(row.path("token").asText(),
+                        row.path("metadata").path(KeyRotationService.ROTATED_TO).asText(), wait, RotationRecovery.RECOVERY);
+                counts[2]++;
+                continue;
+            }
             Instant leaseEnd = leaseEnd(row);
             if (leaseEnd != null && leaseEnd.isAfter(now)) {
                 counts[1]++;
@@ -114,7 +134,7 @@ public class RecoverySweep {
                         return false;
                     }));
         }
-        return all.map(done -> new Found(counts[0], counts[1]));
+        return all.map(done -> new Found(counts[0], counts[1], counts[2]));
     }
 
     private Uni<Boolean> recoverOne(ObjectNode row) {

@@ -240,4 +240,34 @@ class RotationRecoveryTest {
         assertFalse(exists(scene.copyHash()), "undone once the lease ended");
         assertEquals("laptop", aliasOf(old[0]));
     }
+
+    @Test
+    void theSweepEndsGracePeriodsWhoseReplicaStoppedBeforeThem() throws Exception {
+        String[] old = bobsKey();
+        String[] successor = bobsKey2("desktop");
+        // what a grace rotation leaves on the old key, with its timer lost: the replica that rotated it stopped
+        com.fasterxml.jackson.databind.node.ObjectNode graced = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("key", old[0]).put("duration", "1s");
+        graced.putObject("metadata").put("rotated_to", successor[0]);
+        litellm.updateKey(graced, "test").await().atMost(Duration.ofSeconds(10));
+        Thread.sleep(1100);
+        assertTrue(exists(old[0]), "an expired row stays in LiteLLM until someone deletes it");
+
+        RecoverySweep.Found found = sweep.sweep(5).await().atMost(Duration.ofSeconds(30));
+
+        assertTrue(found.graceEnds() >= 1, found.toString());
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (exists(old[0]) && System.nanoTime() < until) {
+            Thread.sleep(250);
+        }
+        assertFalse(exists(old[0]), "deleted once its grace period is over, which evicts LiteLLM's cached row");
+        assertTrue(exists(successor[0]), "its successor stays");
+    }
+
+    private static String[] bobsKey2(String alias) {
+        Response created = given().auth().oauth2(token("bob")).contentType("application/json")
+                .body("{\"keyAlias\":\"" + alias + "\"}").post(API + "/users/bob/keys");
+        assertEquals(201, created.statusCode(), created.asString());
+        return new String[] { created.path("keyId"), created.path("keySecret") };
+    }
 }
