@@ -570,7 +570,8 @@ public final class LiteLlmSimulator {
         List<String> ids = new ArrayList<>();
         for (JsonNode id : body.path("user_ids")) {
             if (!users.containsKey(id.asText())) {
-                throw new Rejection(404, "User " + id.asText() + " not found", "not_found", "user_ids");
+                // internal_user_endpoints.py delete_user: HTTPException(404, {"error": "User not found, passed …"})
+                throw new Rejection(404, "User not found, passed user_id=" + id.asText(), "not_found", "user_ids");
             }
             ids.add(id.asText());
         }
@@ -662,8 +663,9 @@ public final class LiteLlmSimulator {
             boolean taken = keys.values().stream().anyMatch(row -> alias.equals(row.path("key_alias").asText(null))
                     && !row.get("token").asText().equals(ownHash));
             if (taken) {
-                throw new Rejection(400, "Unique key aliases across all keys are required. Key alias=" + alias
-                        + " already exists.", "bad_request_error", "key_alias");
+                // key_management_endpoints.py _enforce_unique_key_alias (also on /key/update, own key excluded)
+                throw new Rejection(400, "Key with alias '" + alias + "' already exists. Unique key aliases across "
+                        + "all keys are required.", "bad_request_error", "key_alias");
             }
         }
         checkDuration(body, "duration");

@@ -144,11 +144,15 @@ class LiteLlmSimulatorTest {
     @Test
     void aliasesAreUniqueAcrossAllKeys() {
         generate("{\"user_id\":\"alice\",\"key_alias\":\"shared\"}");
+        // LiteLLM's exact words (_enforce_unique_key_alias); KeyService.isAliasConflict matches on them
         assertLiteLlmError(post(litellm, "/key/generate", "{\"user_id\":\"bob\",\"key_alias\":\"shared\"}"), 400,
-                "key_alias", "already exists");
+                "key_alias", "Key with alias 'shared' already exists. Unique key aliases across all keys are required.");
         String other = generate("{\"user_id\":\"bob\",\"key_alias\":\"mine\"}").get("token").asText();
         assertLiteLlmError(post(litellm, "/key/update", "{\"key\":\"" + other + "\",\"key_alias\":\"shared\"}"), 400,
                 "key_alias", "already exists");
+        // /user/delete of an unknown id: delete_user's 404 "User not found, passed user_id=…", nothing deleted
+        assertLiteLlmError(post(litellm, "/user/delete", "{\"user_ids\":[\"nobody\"]}"), 404, "user_ids",
+                "User not found, passed user_id=nobody");
         // a key may keep its own alias
         assertEquals(200, post(litellm, "/key/update", "{\"key\":\"" + other + "\",\"key_alias\":\"mine\"}").status());
     }
