@@ -391,13 +391,23 @@ public final class LiteLlmSimulator {
 
     private Reply updateUser(ObjectNode body) {
         String userId = text(body, "user_id");
-        ObjectNode user = userId == null ? null : users.get(userId);
-        if (user == null) {
-            throw new Rejection(404, "User not found, passed user_id=" + userId, "not_found", "user_id");
+        if (userId == null) {
+            throw new Rejection(400, "Either user_id or user_email must be provided", "bad_request_error", "None");
         }
         checkDuration(body, "budget_duration");
         checkNonNegative(body, "max_budget");
         checkNonNegative(body, "spend");
+        // LiteLLM upserts: PrismaClient.update_data (proxy/utils.py) writes the user row with an upsert, so an unknown
+        // id is created, not refused (which is why UserService.updateUser looks the user up first)
+        ObjectNode user = users.computeIfAbsent(userId, id -> {
+            ObjectNode created = JSON.createObjectNode().put("user_id", id);
+            created.putNull("max_budget");
+            created.putNull("budget_duration");
+            created.put("spend", 0.0);
+            created.set("models", JSON.createArrayNode());
+            created.put("created_at", Instant.now().toString());
+            return created;
+        });
         for (String field : List.of("max_budget", "budget_duration", "spend", "models", "user_role")) {
             if (body.has(field)) {
                 user.set(field, body.get(field));

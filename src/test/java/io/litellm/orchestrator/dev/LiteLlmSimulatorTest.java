@@ -96,7 +96,12 @@ class LiteLlmSimulatorTest {
         JsonNode info = json(get("/user/info", Map.of("user_id", "alice"))).get("user_info");
         assertEquals(20, info.get("max_budget").asInt());
         assertTrue(info.get("created_at").isTextual());
-        assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"bob\",\"spend\":0}"), 404, "user_id", "not found");
+        // an unknown id is created (update_data upserts the user row), not refused
+        Reply upserted = post(litellm, "/user/update", "{\"user_id\":\"bob\",\"max_budget\":5}");
+        assertEquals(200, upserted.status(), upserted.body());
+        JsonNode bob = json(get("/user/info", Map.of("user_id", "bob"))).get("user_info");
+        assertEquals("bob", bob.get("user_id").asText());
+        assertEquals(5, bob.get("max_budget").asInt());
         assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"alice\",\"budget_duration\":\"monthly\"}"),
                 400, "budget_duration", "Invalid");
     }
