@@ -391,13 +391,23 @@ public final class LiteLlmSimulator {
 
     private Reply updateUser(ObjectNode body) {
         String userId = text(body, "user_id");
-        ObjectNode user = userId == null ? null : users.get(userId);
-        if (user == null) {
-            throw new Rejection(404, "User not found, passed user_id=" + userId, "not_found", "user_id");
+        if (userId == null) {
+            throw new Rejection(400, "Either user_id or user_email must be provided", "bad_request_error", "None");
         }
         checkDuration(body, "budget_duration");
         checkNonNegative(body, "max_budget");
         checkNonNegative(body, "spend");
+        // LiteLLM upserts: PrismaClient.update_data (proxy/utils.py) writes the user row with an upsert, so an unknown
+        // id is created, not refused (which is why UserService.updateUser looks the user up first)
+        ObjectNode user = users.computeIfAbsent(userId, id -> {
+            ObjectNode created = JSON.createObjectNode().put("user_id", id);
+            created.putNull("max_budget");
+            created.putNull("budget_duration");
+            created.put("spend", 0.0);
+            created.set("models", JSON.createArrayNode());
+            created.put("created_at", Instant.now().toString());
+            return created;
+        });
         for (String field : List.of("max_budget", "budget_duration", "spend", "models", "user_role")) {
             if (body.has(field)) {
                 user.set(field, body.get(field));
@@ -570,7 +580,8 @@ public final class LiteLlmSimulator {
         List<String> ids = new ArrayList<>();
         for (JsonNode id : body.path("user_ids")) {
             if (!users.containsKey(id.asText())) {
-                throw new Rejection(404, "User " + id.asText() + " not found", "not_found", "user_ids");
+                // internal_user_endpoints.py delete_user: HTTPException(404, {"error": "User not found, passed …"})
+                throw new Rejection(404, "User not found, passed user_id=" + id.asText(), "not_found", "user_ids");
             }
             ids.add(id.asText());
         }
@@ -662,8 +673,9 @@ public final class LiteLlmSimulator {
             boolean taken = keys.values().stream().anyMatch(row -> alias.equals(row.path("key_alias").asText(null))
                     && !row.get("token").asText().equals(ownHash));
             if (taken) {
-                throw new Rejection(400, "Unique key aliases across all keys are required. Key alias=" + alias
-                        + " already exists.", "bad_request_error", "key_alias");
+                // key_management_endpoints.py _enforce_unique_key_alias (also on /key/update, own key excluded)
+                throw new Rejection(400, "Key with alias '" + alias + "' already exists. Unique key aliases across "
+                        + "all keys are required.", "bad_request_error", "key_alias");
             }
         }
         checkDuration(body, "duration");

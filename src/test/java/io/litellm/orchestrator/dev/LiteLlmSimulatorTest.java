@@ -96,7 +96,12 @@ class LiteLlmSimulatorTest {
         JsonNode info = json(get("/user/info", Map.of("user_id", "alice"))).get("user_info");
         assertEquals(20, info.get("max_budget").asInt());
         assertTrue(info.get("created_at").isTextual());
-        assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"bob\",\"spend\":0}"), 404, "user_id", "not found");
+        // an unknown id is created (update_data upserts the user row), not refused
+        Reply upserted = post(litellm, "/user/update", "{\"user_id\":\"bob\",\"max_budget\":5}");
+        assertEquals(200, upserted.status(), upserted.body());
+        JsonNode bob = json(get("/user/info", Map.of("user_id", "bob"))).get("user_info");
+        assertEquals("bob", bob.get("user_id").asText());
+        assertEquals(5, bob.get("max_budget").asInt());
         assertLiteLlmError(post(litellm, "/user/update", "{\"user_id\":\"alice\",\"budget_duration\":\"monthly\"}"),
                 400, "budget_duration", "Invalid");
     }
@@ -144,11 +149,15 @@ class LiteLlmSimulatorTest {
     @Test
     void aliasesAreUniqueAcrossAllKeys() {
         generate("{\"user_id\":\"alice\",\"key_alias\":\"shared\"}");
+        // LiteLLM's exact words (_enforce_unique_key_alias); KeyService.isAliasConflict matches on them
         assertLiteLlmError(post(litellm, "/key/generate", "{\"user_id\":\"bob\",\"key_alias\":\"shared\"}"), 400,
-                "key_alias", "already exists");
+                "key_alias", "Key with alias 'shared' already exists. Unique key aliases across all keys are required.");
         String other = generate("{\"user_id\":\"bob\",\"key_alias\":\"mine\"}").get("token").asText();
         assertLiteLlmError(post(litellm, "/key/update", "{\"key\":\"" + other + "\",\"key_alias\":\"shared\"}"), 400,
                 "key_alias", "already exists");
+        // /user/delete of an unknown id: delete_user's 404 "User not found, passed user_id=…", nothing deleted
+        assertLiteLlmError(post(litellm, "/user/delete", "{\"user_ids\":[\"nobody\"]}"), 404, "user_ids",
+                "User not found, passed user_id=nobody");
         // a key may keep its own alias
         assertEquals(200, post(litellm, "/key/update", "{\"key\":\"" + other + "\",\"key_alias\":\"mine\"}").status());
     }

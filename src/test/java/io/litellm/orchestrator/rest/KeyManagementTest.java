@@ -437,7 +437,8 @@ class KeyManagementTest extends ApiTest {
         keyInfo(row(KEY, "bob", "{}"));
         bobRestricted();
         litellm().stubFor(post(urlPathEqualTo("/key/update")).willReturn(error(400,
-                "Unique key aliases across all keys are required. Key alias 'shared' already exists.")));
+                // LiteLLM's words (key_management_endpoints.py _enforce_unique_key_alias)
+                "Key with alias 'shared' already exists. Unique key aliases across all keys are required.")));
         patch(TestTokens.user("bob"), "bob", KEY, "{\"keyAlias\":\"shared\"}")
                 .statusCode(409).body("error.name", equalTo("ConflictError"))
                 .body("error.message", containsString("shared"));

@@ -120,7 +120,7 @@ class KeyRoutesTest extends ApiTest {
         litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/key/generate"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
                         .withHeader("Content-Type", "application/json").withBody(
-                                "{\"error\":{\"message\":\"Key with alias 'ci' already exists.\",\"type\":\"bad_request\",\"param\":\"key_alias\",\"code\":\"400\"}}")));
+                                "{\"error\":{\"message\":\"Key with alias 'ci' already exists. Unique key aliases across all keys are required.\",\"type\":\"bad_request_error\",\"param\":\"key_alias\",\"code\":\"400\"}}")));
         as(TestTokens.user("bob")).body("{\"keyAlias\":\"ci\"}").post(BASE + "/users/bob/keys").then().statusCode(409)
                 .body("name", org.hamcrest.Matchers.equalTo("ConflictError"));
     }
