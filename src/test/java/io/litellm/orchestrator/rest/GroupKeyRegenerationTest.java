@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.support.KeyFixtures;
 import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -66,7 +67,8 @@ class GroupKeyRegenerationTest extends ApiTest {
                 .body("keyId", equalTo(newKey))
                 .body("keySecret", equalTo(NEW_SECRET));
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false,\"metadata\":{"
+                        + "\"createdBy\":\"user:default/alice\"," + KeyFixtures.FIRST_ROTATION_STAMP + "}}", false, false)));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.litellm.orchestrator.support.KeyFixtures.FIRST_ROTATION_STAMP;
 import static io.litellm.orchestrator.support.KeyFixtures.bodies;
 import static io.litellm.orchestrator.support.KeyFixtures.calls;
 import static io.litellm.orchestrator.support.KeyFixtures.error;
@@ -36,6 +37,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import io.litellm.orchestrator.support.KeyFixtures;
 import io.litellm.orchestrator.support.ApiTest;
 import io.litellm.orchestrator.support.LiteLlmAndIdpResource;
 import io.litellm.orchestrator.support.TestTokens;
@@ -115,7 +117,8 @@ class KeyRegenerationTest extends ApiTest {
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
                 .withHeader("litellm-changed-by", WireMock.equalTo("bob"))
                 // explicitly no grace period, whatever LITELLM_KEY_ROTATION_GRACE_PERIOD says on the proxy
-                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
+                .withRequestBody(equalToJson("{\"grace_period\":\"0s\",\"blocked\":false,\"metadata\":{"
+                        + FIRST_ROTATION_STAMP + "}}", false, false)));
         // claimed before, released after, and nothing copied or deleted
         assertEquals(List.of("GET /key/info?key=" + oldKey, "CLAIM take", "CLAIM check", "GET /key/info?key=" + oldKey,
                 "POST /key/block", "POST /key/" + oldKey + "/regenerate", "CLAIM release"), calls());
@@ -133,7 +136,8 @@ class KeyRegenerationTest extends ApiTest {
                 .statusCode(200);
 
         litellm().verify(1, postRequestedFor(urlPathEqualTo("/key/" + oldKey + "/regenerate"))
-                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\",\"blocked\":false}", false, false)));
+                .withRequestBody(equalToJson("{\"key_alias\":\"rotated\",\"rpm_limit\":20,\"grace_period\":\"0s\",\"blocked\":false,"
+                        + "\"metadata\":{" + FIRST_ROTATION_STAMP + "}}", false, false)));
     }
 
     @Test
@@ -145,7 +149,7 @@ class KeyRegenerationTest extends ApiTest {
 
         regenerate(TestTokens.user("bob"), "bob", oldKey, "{\"metadata\":{\"team\":\"new\"}}").statusCode(200);
 
-        JsonNode sent = bodies("/key/" + oldKey + "/regenerate").get(0).get("metadata");
+        JsonNode sent = KeyFixtures.unstamped(bodies("/key/" + oldKey + "/regenerate").get(0).get("metadata"));
         assertEquals(read("{\"team\":\"new\",\"guardrails\":[\"pii-mask\"],\"model_rpm_limit\":{\"gpt-4o\":5}}"),
                 sent);
     }
@@ -240,6 +244,9 @@ class KeyRegenerationTest extends ApiTest {
         JsonNode mark = metadata.remove("orchestrator_rotation_copy");
         assertEquals(oldKey, mark.path("of").asText(), "the copy is marked as in flight: " + sent);
         assertTrue(mark.path("sig").isTextual() && mark.path("until").isTextual(), mark.toString());
+        // every rotation carries the key's reference and its rotation record
+        metadata = KeyFixtures.unstamped(metadata);
+        copy.set("metadata", metadata);
         if (metadata.isEmpty()) {
             copy.remove("metadata");
         }
@@ -301,7 +308,9 @@ class KeyRegenerationTest extends ApiTest {
                  "metadata":{"team":"core"},"tpm_limit":1000,"rpm_limit":20,"max_parallel_requests":2,
                  "spend":0.75,"team_id":"team-a"}"""), copy);
         assertEquals(read("{\"keys\":[\"" + oldKey + "\"]}"), bodies("/key/delete").get(0));
-        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), bodies("/key/update").get(1));
+        ObjectNode commit = bodies("/key/update").get(1).deepCopy();
+        commit.set("metadata", KeyFixtures.unstamped(commit.path("metadata")));
+        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), commit);
         for (String path : List.of("/key/update", "/key/generate", "/key/delete")) {
             litellm().verify(postRequestedFor(urlPathEqualTo(path))
                     .withHeader("Authorization", WireMock.equalTo("Bearer " + MASTER_KEY))
@@ -419,7 +428,9 @@ class KeyRegenerationTest extends ApiTest {
         assertTrue(Instant.parse(expiry.path("metadata").path("rotated_at").asText())
                 .isAfter(Instant.now().minusSeconds(60)));
         // the commit: the copy's in-flight mark comes off
-        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), updates.get(2));
+        ObjectNode commit = updates.get(2).deepCopy();
+        commit.set("metadata", KeyFixtures.unstamped(commit.path("metadata")));
+        assertEquals(read("{\"key\":\"" + newKey + "\",\"metadata\":{\"team\":\"core\"}}"), commit);
         assertEquals(3, updates.size());
     }
 

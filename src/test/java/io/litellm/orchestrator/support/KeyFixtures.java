@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,12 +17,31 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.litellm.orchestrator.service.KeyRefs;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
  * Key rows with chosen properties for {@code /key/info}, and what the app sent to LiteLLM, in order.
  */
 public final class KeyFixtures {
+
+    /**
+     * What a key's first rotation stamps on the metadata it sends (its reference, the rotation count and time), as
+     * WireMock json-unit placeholders to put inside an expected {@code metadata} object.
+     */
+    public static final String FIRST_ROTATION_STAMP = "\"" + KeyRefs.REF + "\":\"${json-unit.regex}" + KeyRefs.KEY_REF
+            + "\",\"" + KeyRefs.ROTATIONS + "\":1,\"" + KeyRefs.ROTATED_AT + "\":\"${json-unit.any-string}\"";
+
+    /** {@code metadata} without the stamp of a key's first rotation, after checking that the stamp is there. */
+    public static ObjectNode unstamped(JsonNode metadata) {
+        assertTrue(metadata.path(KeyRefs.REF).asText("").matches(KeyRefs.KEY_REF), "a key reference: " + metadata);
+        assertEquals(1, metadata.path(KeyRefs.ROTATIONS).asInt(), "one rotation on record: " + metadata);
+        assertTrue(metadata.path(KeyRefs.ROTATED_AT).isTextual(), "the rotation's time: " + metadata);
+        ObjectNode rest = metadata.deepCopy();
+        rest.remove(KeyRefs.OWNED);
+        return rest;
+    }
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
