@@ -62,8 +62,9 @@ public class AuditLog {
             MDC.put(fields[i], values[i]);
         }
         try {
-            LOG.infof("audit operation=%s caller=%s actingAs=%s workshop=%s %s outcome=%s upstreamStatus=%s",
-                    (Object[]) values);
+            LOG.info("audit operation=" + values[0] + " caller=" + values[1] + " actingAs=" + values[2]
+                    + " workshop=" + values[3] + " " + values[4] + " outcome=" + values[5]
+                    + " upstreamStatus=" + values[6]);
         } finally {
             for (String field : fields) {
                 MDC.remove(field);
@@ -104,8 +105,10 @@ public class AuditLog {
             MDC.put(FIELDS[i], values[i]);
         }
         try {
-            LOG.infof("audit operation=%s caller=%s actingAs=%s targetUser=%s targetKey=%s outcome=%s upstreamStatus=%s",
-                    (Object[]) values);
+            // concatenated, not infof: String.format parses the pattern and builds a Formatter on every mutation
+            LOG.info("audit operation=" + values[0] + " caller=" + values[1] + " actingAs=" + values[2]
+                    + " targetUser=" + values[3] + " targetKey=" + values[4] + " outcome=" + values[5]
+                    + " upstreamStatus=" + values[6]);
         } finally {
             for (String field : FIELDS) {
                 MDC.remove(field);

@@ -25,16 +25,24 @@ final class CachedIdentity implements SecurityIdentity {
     private final Principal principal;
     private final Set<String> roles;
     private final Set<Credential> credentials;
+    /** The verified identity's attributes, minus its routing context; shared by every request it is served to. */
     private final Map<String, Object> attributes;
     private final Set<Permission> permissions;
+    /** Set on an identity served to a request: its routing context (may be null) and the marker. */
+    private final boolean served;
+    private final Object routingContext;
+    /** The attributes as one map, built only if asked for (most requests ask only for single attributes). */
+    private Map<String, Object> all;
 
     private CachedIdentity(Principal principal, Set<String> roles, Set<Credential> credentials,
-            Map<String, Object> attributes, Set<Permission> permissions) {
+            Map<String, Object> attributes, Set<Permission> permissions, boolean served, Object routingContext) {
         this.principal = principal;
         this.roles = roles;
         this.credentials = credentials;
         this.attributes = attributes;
         this.permissions = permissions;
+        this.served = served;
+        this.routingContext = routingContext;
     }
 
     /** What to keep of a freshly verified identity. */
@@ -43,17 +51,13 @@ final class CachedIdentity implements SecurityIdentity {
         attributes.remove(ROUTING_CONTEXT);
         attributes.values().removeIf(java.util.Objects::isNull);
         return new CachedIdentity(verified.getPrincipal(), Set.copyOf(verified.getRoles()),
-                Set.copyOf(verified.getCredentials()), Map.copyOf(attributes), Set.copyOf(verified.getPermissions()));
+                Set.copyOf(verified.getCredentials()), Map.copyOf(attributes), Set.copyOf(verified.getPermissions()),
+                false, null);
     }
 
-    /** This identity for the request now being served. */
+    /** This identity for the request now being served (no copy of the attributes: see {@link #getAttributes()}). */
     CachedIdentity forRequest(Object routingContext) {
-        Map<String, Object> now = new HashMap<>(attributes);
-        now.put(MARKER, "hit");
-        if (routingContext != null) {
-            now.put(ROUTING_CONTEXT, routingContext);
-        }
-        return new CachedIdentity(principal, roles, credentials, now, permissions);
+        return new CachedIdentity(principal, roles, credentials, attributes, permissions, true, routingContext);
     }
 
     static boolean servedFromCache(SecurityIdentity identity) {
@@ -98,12 +102,36 @@ final class CachedIdentity implements SecurityIdentity {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getAttribute(String name) {
+        if (all != null) {
+            return (T) all.get(name);
+        }
+        if (served && MARKER.equals(name)) {
+            return (T) "hit";
+        }
+        if (served && ROUTING_CONTEXT.equals(name)) {
+            return (T) routingContext;
+        }
         return (T) attributes.get(name);
     }
 
+    /**
+     * For a served identity: built on first call, a mutable map with the marker and the routing context (what the
+     * copy made for every request used to hold).
+     */
     @Override
     public Map<String, Object> getAttributes() {
-        return attributes;
+        if (!served) {
+            return attributes;
+        }
+        if (all == null) {
+            Map<String, Object> now = new HashMap<>(attributes);
+            now.put(MARKER, "hit");
+            if (routingContext != null) {
+                now.put(ROUTING_CONTEXT, routingContext);
+            }
+            all = now;
+        }
+        return all;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.litellm.orchestrator.security;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,10 +29,12 @@ public class VerifiedTokenCache {
     private record Entry(SecurityIdentity identity, long notBeforeSeconds, long expiresAtMillis) {
     }
 
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(VerifiedTokenCache::sha256);
+
     private final TokenCacheConfig config;
     private final OrchestratorMetrics metrics;
     private final Clock clock;
-    private final Map<String, Entry> entries;
+    private final Map<ByteBuffer, Entry> entries;
 
     @Inject
     public VerifiedTokenCache(TokenCacheConfig config, OrchestratorMetrics metrics) {
@@ -47,7 +49,7 @@ public class VerifiedTokenCache {
         // access order: a hit makes an entry the most recently used; the eldest goes once the bound is passed
         this.entries = new LinkedHashMap<>(Math.min(maxSize, 1024), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Entry> eldest) {
                 return size() > maxSize;
             }
         };
@@ -59,7 +61,7 @@ public class VerifiedTokenCache {
 
     /** The identity verified earlier for exactly this token, or null: then the token must be verified in full. */
     public SecurityIdentity lookup(String rawToken) {
-        String key = key(rawToken);
+        ByteBuffer key = key(rawToken);
         Entry entry;
         synchronized (entries) {
             entry = entries.get(key);
@@ -91,7 +93,7 @@ public class VerifiedTokenCache {
             return;
         }
         Entry entry = new Entry(identity, seconds(jwt.getClaim("nbf")), expiresAt);
-        String key = key(rawToken);
+        ByteBuffer key = key(rawToken);
         synchronized (entries) {
             entries.put(key, entry);
         }
@@ -117,10 +119,17 @@ public class VerifiedTokenCache {
         return claim == null ? 0 : new java.math.BigDecimal(claim.toString()).longValue();
     }
 
-    private static String key(String rawToken) {
+    /**
+     * The key of a token: its SHA-256 as a byte buffer (equal and hashed by content), not a hex string. The digest
+     * object is kept per thread (reset by {@code digest()}), not looked up in the providers on every request.
+     */
+    private static ByteBuffer key(String rawToken) {
+        return ByteBuffer.wrap(SHA_256.get().digest(rawToken.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha256.digest(rawToken.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
