@@ -19,6 +19,7 @@ import static io.litellm.orchestrator.support.LiteLlmStubs.userCreated;
 import static io.litellm.orchestrator.support.LiteLlmStubs.userExists;
 import static io.litellm.orchestrator.support.LiteLlmStubs.userUnknown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URL;
@@ -79,6 +80,8 @@ class GeneratedClientIT {
     void cleanUpstream() {
         litellm().resetAll();
         RotationClaimStubs.install();
+        // rotations block the old key first
+        io.litellm.orchestrator.support.LiteLlmStubs.keyBlockable();
     }
 
     @Test
@@ -179,6 +182,9 @@ class GeneratedClientIT {
                 "{\"keys\":[],\"total_count\":0,\"current_page\":1,\"total_pages\":0}")));
         userCreated(user);
         keyGenerated(user, SECRET, keyId);
+        // a workshop key is created pending and confirmed (its mark taken off) just before the answer
+        litellm().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/key/update"))
+                .willReturn(okJson("{}")));
         WorkshopRequest request = new WorkshopRequest().attendees(1).userPrefix("participant")
                 .userDomain("workshop.example.com").models(List.of("gpt-4o")).maxBudget(5.0).duration("7d");
 
@@ -186,6 +192,8 @@ class GeneratedClientIT {
         assertEquals(1, first.getCreated());
         assertEquals(SECRET, first.getAttendees().get(0).getKeySecret());
         assertEquals(keyId, first.getAttendees().get(0).getKeyId());
+        assertTrue(first.getAttendees().get(0).getKeyRef().matches("kr_[a-z2-7]{26}"),
+                first.getAttendees().get(0).getKeyRef());
 
         litellm().stubFor(get(urlPathEqualTo("/key/list")).withQueryParam("user_id", equalTo(user)).atPriority(1)
                 .willReturn(okJson("{\"keys\":[" + row + "],\"total_count\":1,\"current_page\":1,\"total_pages\":1}")));
