@@ -66,8 +66,12 @@ class RotationRecoveryTest {
 
     /** A fresh key of bob's; answers {keyId, secret}. */
     private static String[] bobsKey() {
-        Response created = given().auth().oauth2(token("bob")).contentType("application/json")
-                .body("{\"keyAlias\":\"laptop\",\"models\":[\"gpt-4o-mini\"],\"maxBudget\":3}")
+        return bobsKey("{\"keyAlias\":\"laptop\",\"models\":[\"gpt-4o-mini\"],\"maxBudget\":3}");
+    }
+
+    /** A fresh key of bob's made from {@code body}; answers {keyId, secret}. */
+    private static String[] bobsKey(String body) {
+        Response created = given().auth().oauth2(token("bob")).contentType("application/json").body(body)
                 .post(API + "/users/bob/keys");
         assertEquals(201, created.statusCode(), created.asString());
         return new String[] { created.path("keyId"), created.path("keySecret") };
@@ -244,7 +248,7 @@ class RotationRecoveryTest {
     @Test
     void theSweepEndsGracePeriodsWhoseReplicaStoppedBeforeThem() throws Exception {
         String[] old = bobsKey();
-        String[] successor = bobsKey2("desktop");
+        String[] successor = bobsKey("{\"keyAlias\":\"desktop\"}");
         // what a grace rotation leaves on the old key, with its timer lost: the replica that rotated it stopped
         com.fasterxml.jackson.databind.node.ObjectNode graced = new com.fasterxml.jackson.databind.ObjectMapper()
                 .createObjectNode().put("key", old[0]).put("duration", "1s");
@@ -262,12 +266,5 @@ class RotationRecoveryTest {
         }
         assertFalse(exists(old[0]), "deleted once its grace period is over, which evicts LiteLLM's cached row");
         assertTrue(exists(successor[0]), "its successor stays");
-    }
-
-    private static String[] bobsKey2(String alias) {
-        Response created = given().auth().oauth2(token("bob")).contentType("application/json")
-                .body("{\"keyAlias\":\"" + alias + "\"}").post(API + "/users/bob/keys");
-        assertEquals(201, created.statusCode(), created.asString());
-        return new String[] { created.path("keyId"), created.path("keySecret") };
     }
 }
