@@ -2,7 +2,7 @@
 # Benchmark: what the orchestrator costs on top of LiteLLM, against a bare Quarkus app and (optionally) the Backstage
 # Node plugin it replaces, side by side on one machine in one run. Writes bench/RESULTS.md.
 # Usage: bench/run.sh                       (from a fresh clone)
-#        PEER=<dir> bench/run.sh            (plus the Backstage Node plugin: <dir> is an installed copy, README "Benchmarks")
+#        PEER=<dir> bench/run.sh            (plus the Backstage Node plugin: <dir> is an installed copy, docs/benchmarks.md)
 # Knobs (environment): TOKEN_ALG=ES256|RS256 LATENCY_MS=5 DURATION=5 WARMUP=15 (s per route, before any point: the
 #   figures are steady state; a separate "cold" point shows the first seconds after start) CONCURRENCY="16 64" STARTS=5
 #   RUNTIME=bench/runtime.env (JAVA_HOME, JAVA_OPTS, AOT; RUNTIME=/dev/null takes them from the environment); BASELINE_JAVA_HOME
@@ -44,7 +44,7 @@ BARE_PORT=${BARE_PORT:-18090}
 if [ -n "$PEER" ]; then
     PEER_BACKEND=$PEER/workspaces/litellm-orchestrator/plugins/litellm-orchestrator-backend
     if [ ! -f "$PEER_BACKEND/dev/index.ts" ] || [ ! -d "$PEER/workspaces/litellm-orchestrator/node_modules/@backstage/cli" ]; then
-        echo "PEER=$PEER is not an installed copy of the Backstage plugin (what it must hold: README \"Benchmarks\")" >&2
+        echo "PEER=$PEER is not an installed copy of the Backstage plugin (what it must hold: docs/benchmarks.md)" >&2
         exit 2
     fi
     # the workspace's app-config.yaml, as the plugin ships it, points LiteLLM here with this master key
