@@ -66,7 +66,8 @@ public class VerifiedTokenCache {
         this.clock = clock;
         this.entries = Caffeine.newBuilder()
                 .maximumSize(Math.max(1, config.maxSize()))
-                .expireAfter(Expiry.creating((ByteBuffer key, Entry entry) -> Duration.ofMillis(
+                // each write's expiry from its own entry; the ticker is the wall clock, as a token's exp is
+                .expireAfter(Expiry.writing((ByteBuffer key, Entry entry) -> Duration.ofMillis(
                         entry.expiresAtMillis() - clock.millis()).plus(EXPIRED_KEPT)))
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
