@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -41,6 +42,16 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>The latency is a timer, not a sleep, so the stand-in can answer many calls at once without threads and is not
  * the bottleneck; the harness measures it directly at every concurrency to show that.
+ *
+ * <p>Why not the simulator ({@code dev/LiteLlmSimulator}, the one behaviour model of LiteLLM): it models LiteLLM's
+ * rules, with one lock around every call, key rows found by scanning them all ({@code /user/info}, {@code /key/list})
+ * and an audit row kept per write. Right for correctness, wrong for a load test's peer: a run creates tens of
+ * thousands of keys, after which every read would scan them under that lock, and the stand-in, not the service,
+ * would set the latency. So this answers only the calls behind the three benchmarked routes ({@code /user/info},
+ * {@code /key/list}, {@code /key/generate}, plus {@code /user/new}, {@code /key/info}, {@code /key/delete}) in
+ * constant time, with keys indexed by user, and stays a single-file program on the app's class path (no build step,
+ * no Quarkus). Its answers have the simulator's shapes: {@code StandInShapeTest} sends the same requests to both and
+ * fails on a status, field or JSON type that differs; a change to the simulator's rows shows there.
  */
 public class StandIn {
 
@@ -202,17 +213,22 @@ public class StandIn {
     }
 
     static String answer(HttpServerRequest request, JsonObject body, int[] status) {
-        String path = request.path();
+        return answer(request.path(), request::getParam, request.getHeader("Authorization"), body, status);
+    }
+
+    /** One LiteLLM answer, without HTTP: StandInShapeTest compares these with the simulator's. */
+    static String answer(String path, Function<String, String> params, String authorization, JsonObject body,
+            int[] status) {
         if (path.equals("/health/liveliness")) {
             return "\"I'm alive!\"";
         }
-        if (!("Bearer " + masterKey).equals(request.getHeader("Authorization"))) {
+        if (!("Bearer " + masterKey).equals(authorization)) {
             status[0] = 401;
             return error("Authentication Error, Invalid proxy server token passed.", "auth_error", 401);
         }
         switch (path) {
             case "/user/info": {
-                String userId = request.getParam("user_id");
+                String userId = params.apply("user_id");
                 JsonObject user = USERS.get(userId);
                 JsonArray keys = new JsonArray();
                 if (user != null) {
@@ -236,25 +252,22 @@ public class StandIn {
                     status[0] = 400;
                     return error("User with id=" + userId + " already exists.", "bad_request_error", 400);
                 }
-                return new JsonObject().put("user_id", userId).put("key", null)
-                        .put("max_budget", user.getValue("max_budget"))
-                        .put("budget_duration", user.getValue("budget_duration")).put("spend", 0.0)
-                        .put("models", new JsonArray()).put("created_at", user.getString("created_at")).encode();
+                // no key made with the user (the service sends auto_create_key false); the simulator's newUserAnswer
+                JsonObject answer = user.copy().put("key", null);
+                answer.remove("created_at");
+                answer.remove("updated_at");
+                return answer.encode();
             }
             case "/key/generate": {
+                // the row with its secret, as the simulator's generated() answers
                 JsonObject row = generateKey(body);
-                return new JsonObject().put("key", row.getString("key")).put("token", row.getString("token"))
-                        .put("token_id", row.getString("token")).put("key_name", row.getString("key_name"))
-                        .put("key_alias", row.getValue("key_alias")).put("user_id", row.getValue("user_id"))
-                        .put("expires", null).put("models", row.getJsonArray("models"))
-                        .put("max_budget", row.getValue("max_budget")).put("metadata", row.getJsonObject("metadata"))
-                        .encode();
+                return row.copy().put("token_id", row.getString("token")).encode();
             }
             case "/key/list": {
-                String userId = request.getParam("user_id");
-                int page = Integer.parseInt(param(request, "page", "1"));
-                int size = Integer.parseInt(param(request, "size", "10"));
-                boolean full = Boolean.parseBoolean(param(request, "return_full_object", "false"));
+                String userId = params.apply("user_id");
+                int page = Integer.parseInt(param(params, "page", "1"));
+                int size = Integer.parseInt(param(params, "size", "10"));
+                boolean full = Boolean.parseBoolean(param(params, "return_full_object", "false"));
                 List<String> hashes = new ArrayList<>(KEYS_BY_USER.getOrDefault(userId, new ConcurrentLinkedQueue<>()));
                 int from = Math.min((page - 1) * size, hashes.size());
                 int to = Math.min(from + size, hashes.size());
@@ -267,7 +280,7 @@ public class StandIn {
                         .put("total_pages", pages).encode();
             }
             case "/key/info": {
-                JsonObject row = KEYS.get(request.getParam("key"));
+                JsonObject row = KEYS.get(params.apply("key"));
                 if (row == null) {
                     status[0] = 404;
                     return error("Key not found in database", "not_found", 404);
@@ -293,10 +306,11 @@ public class StandIn {
     }
 
     static JsonObject newUser(String userId, JsonObject body) {
+        String now = Instant.now().toString();
         return new JsonObject().put("user_id", userId).put("max_budget", body.getValue("max_budget"))
                 .put("budget_duration", body.getValue("budget_duration")).put("spend", 0.0)
                 .put("models", new JsonArray()).put("user_role", "internal_user")
-                .put("created_at", Instant.now().toString());
+                .put("created_at", now).put("updated_at", now);
     }
 
     static void createUser(String userId) {
@@ -309,14 +323,19 @@ public class StandIn {
         String secret = "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         String hash = sha256(secret);
         String userId = body.getString("user_id");
-        JsonObject row = new JsonObject().put("token", hash).put("key", secret)
+        String now = Instant.now().toString();
+        // the columns of the simulator's key row (LiteLLM_VerificationToken of the current line), in its order
+        JsonObject row = new JsonObject().put("token", hash)
                 .put("key_name", "sk-..." + secret.substring(secret.length() - 4))
                 .put("key_alias", body.getValue("key_alias")).put("spend", 0.0)
-                .put("max_budget", body.getValue("max_budget")).put("expires", null)
-                .put("models", body.getJsonArray("models", new JsonArray())).put("user_id", userId)
-                .put("team_id", null).put("blocked", null)
+                .put("max_budget", body.getValue("max_budget")).put("budget_duration", body.getValue("budget_duration"))
+                .put("expires", null).put("models", body.getJsonArray("models", new JsonArray()))
+                .put("user_id", userId).put("team_id", null)
                 .put("metadata", body.getJsonObject("metadata", new JsonObject()))
-                .put("created_at", Instant.now().toString());
+                .put("tpm_limit", body.getValue("tpm_limit")).put("rpm_limit", body.getValue("rpm_limit"))
+                .put("max_parallel_requests", null).put("blocked", null)
+                .put("created_at", now).put("updated_at", now).put("last_active", null)
+                .put("key", secret);
         KEYS.put(hash, row);
         if (userId != null) {
             KEYS_BY_USER.computeIfAbsent(userId, id -> new ConcurrentLinkedQueue<>()).add(hash);
@@ -344,8 +363,8 @@ public class StandIn {
                 .put("param", "None").put("code", String.valueOf(code))).encode();
     }
 
-    static String param(HttpServerRequest request, String name, String fallback) {
-        String value = request.getParam(name);
+    static String param(Function<String, String> params, String name, String fallback) {
+        String value = params.apply(name);
         return value != null ? value : fallback;
     }
 

@@ -14,16 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:-}
 NEW=${NEW:-.}
-RUNTIME=${RUNTIME:-bench/runtime.env}
-if [ -f "$RUNTIME" ]; then
-    while IFS='=' read -r k v; do
-        case $k in ''|\#*|AOT) continue ;; esac
-        eval "$k=$v"
-    done <"$RUNTIME"
-fi
-JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-JAVA=$JAVA_HOME/bin/java
-JAVA_OPTS=${JAVA_OPTS:-"-Xms32m -Xmx64m -XX:+UseSerialGC"}
+BENCH_TAG=alloc
+RUNTIME_SKIP=AOT
+# runtime (JAVA_HOME, JAVA, JAVA_OPTS), $WORK, PIDS and their cleanup, log, start_standin
+. bench/common.sh
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-20}
@@ -31,27 +25,12 @@ CONCURRENCY=${CONCURRENCY:-16}
 LITELLM_PORT=${LITELLM_PORT:-18500}
 IDP_PORT=${IDP_PORT:-18501}
 MASTER_KEY=sk-bench-master-$RANDOM$RANDOM
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-
-WORK=$(mktemp -d -t orchestrator-alloc.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { printf '[alloc %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 command -v wrk >/dev/null || { log "wrk is required (bench/run.sh installs it)"; exit 1; }
 [ -d "$NEW/target/quarkus-app" ] || { log "build first: ./mvnw package -DskipTests"; exit 1; }
 [ -z "$BASE" ] || [ -d "$BASE/target/quarkus-app" ] || { log "no build in $BASE/target/quarkus-app"; exit 1; }
 
 log "starting the LiteLLM and OIDC stand-ins"
-LITELLM_PORT=$LITELLM_PORT IDP_PORT=$IDP_PORT LATENCY_MS=${LATENCY_MS:-5} MASTER_KEY=$MASTER_KEY OUT_DIR=$WORK \
-    java -Xmx512m -cp 'target/quarkus-app/lib/main/*' bench/StandIn.java >"$WORK/standin.log" 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 1 600); do grep -q READY "$WORK/standin.log" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$WORK/standin.log" || { cat "$WORK/standin.log"; log "stand-in did not start"; exit 1; }
+start_standin
 USER_TOKEN=$(cat "$WORK/user.jwt"); WRITER_TOKEN=$(cat "$WORK/writer.jwt")
 READER=user%3Adefault%2Fbench.reader; WRITER=user%3Adefault%2Fbench.writer
 

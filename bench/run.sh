@@ -2,7 +2,7 @@
 # Benchmark: what the orchestrator costs on top of LiteLLM, against a bare Quarkus app and (optionally) the Backstage
 # Node plugin it replaces, side by side on one machine in one run. Writes bench/RESULTS.md.
 # Usage: bench/run.sh                       (from a fresh clone)
-#        PEER=<dir> bench/run.sh            (plus the Backstage Node plugin: <dir> is an installed copy, README "Benchmarks")
+#        PEER=<dir> bench/run.sh            (plus the Backstage Node plugin: <dir> is an installed copy, docs/benchmarks.md)
 # Knobs (environment): TOKEN_ALG=ES256|RS256 LATENCY_MS=5 DURATION=5 WARMUP=15 (s per route, before any point: the
 #   figures are steady state; a separate "cold" point shows the first seconds after start) CONCURRENCY="16 64" STARTS=5
 #   RUNTIME=bench/runtime.env (JAVA_HOME, JAVA_OPTS, AOT; RUNTIME=/dev/null takes them from the environment); BASELINE_JAVA_HOME
@@ -12,17 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNTIME=${RUNTIME:-bench/runtime.env}
-# the runtime file names the JDK and options (RUNTIME=/dev/null to take JAVA_HOME, JAVA_OPTS, AOT from the environment)
-if [ -f "$RUNTIME" ]; then
-    while IFS='=' read -r k v; do
-        case $k in ''|\#*) continue ;; esac
-        eval "$k=$v"
-    done <"$RUNTIME"
-fi
-JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-JAVA=$JAVA_HOME/bin/java
-JAVA_OPTS=${JAVA_OPTS:-"-Xms32m -Xmx64m -XX:+UseSerialGC"}
+BENCH_TAG=bench
+# runtime (JAVA_HOME, JAVA, JAVA_OPTS), $WORK, PIDS and their cleanup, log, start_standin
+. bench/common.sh
 AOT=${AOT:-0}
 BASELINE_JAVA_HOME=${BASELINE_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS:-"-Xms32m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"}
@@ -36,7 +28,6 @@ WORKSHOP=${WORKSHOP:-1}
 WORKSHOP_USERS=${WORKSHOP_USERS:-1000}
 WORKSHOP_CONCURRENCY=${WORKSHOP_CONCURRENCY:-16}
 PEER=${PEER:-}
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 RESULTS=${RESULTS:-bench/RESULTS.md}
 IDP_PORT=${IDP_PORT:-18401}
 SERVICE_PORT=${SERVICE_PORT:-18080}
@@ -44,7 +35,7 @@ BARE_PORT=${BARE_PORT:-18090}
 if [ -n "$PEER" ]; then
     PEER_BACKEND=$PEER/workspaces/litellm-orchestrator/plugins/litellm-orchestrator-backend
     if [ ! -f "$PEER_BACKEND/dev/index.ts" ] || [ ! -d "$PEER/workspaces/litellm-orchestrator/node_modules/@backstage/cli" ]; then
-        echo "PEER=$PEER is not an installed copy of the Backstage plugin (what it must hold: README \"Benchmarks\")" >&2
+        echo "PEER=$PEER is not an installed copy of the Backstage plugin (what it must hold: docs/benchmarks.md)" >&2
         exit 2
     fi
     # the workspace's app-config.yaml, as the plugin ships it, points LiteLLM here with this master key
@@ -57,16 +48,6 @@ fi
 
 PRIORITY=${PRIORITY:-0}
 [ "$PRIORITY" != 0 ] && renice -n "$PRIORITY" -p $$ >/dev/null
-
-WORK=$(mktemp -d -t orchestrator-bench.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- tools and builds --------------------------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
@@ -112,16 +93,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 log "building the bare Quarkus $QUARKUS_VERSION app (quarkus-rest only) in $BARE"
 ./mvnw -B -q -f "$BARE/pom.xml" package -DskipTests
-CP='target/quarkus-app/lib/main/*'
 
 # ---- stand-ins: LiteLLM (fixed latency) and the OIDC issuer ------------------------------------------------
 log "starting the LiteLLM and OIDC stand-ins (latency ${LATENCY_MS} ms, $TOKEN_ALG tokens)"
-LITELLM_PORT=$LITELLM_PORT IDP_PORT=$IDP_PORT LATENCY_MS=$LATENCY_MS MASTER_KEY=$MASTER_KEY OUT_DIR=$WORK \
-    TOKEN_ALG=$TOKEN_ALG java -Xmx512m -cp "$CP" bench/StandIn.java >"$WORK/standin.log" 2>&1 &
-STANDIN_PID=$!
-PIDS+=("$STANDIN_PID")
-for _ in $(seq 1 600); do grep -q READY "$WORK/standin.log" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$WORK/standin.log" || { cat "$WORK/standin.log"; log "stand-in did not start"; exit 1; }
+start_standin
 
 LITELLM=http://127.0.0.1:$LITELLM_PORT
 SERVICE=http://127.0.0.1:$SERVICE_PORT/api/litellm-orchestrator

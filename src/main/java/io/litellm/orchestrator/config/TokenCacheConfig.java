@@ -15,7 +15,7 @@ public interface TokenCacheConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Most tokens kept; the least recently used goes first (env {@code ORCHESTRATOR_TOKEN_CACHE_MAX_SIZE}). */
+    /** Most tokens kept; past it, the entry least likely to be used again goes (env {@code ORCHESTRATOR_TOKEN_CACHE_MAX_SIZE}). */
     @WithDefault("10000")
     int maxSize();
 

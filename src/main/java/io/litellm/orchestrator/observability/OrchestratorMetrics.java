@@ -5,8 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.github.benmanes.caffeine.cache.Cache;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * Our own counters, next to the HTTP server/client timers and fault-tolerance metrics Quarkus already exports.
@@ -82,6 +85,14 @@ public class OrchestratorMetrics {
     public void tokenCache(String result) {
         kept(tokenCache, result, "orchestrator.token.cache", "Verified-token cache lookups, by result",
                 "result").increment();
+    }
+
+    /**
+     * Caffeine's statistics of one of our caches: {@code cache.gets{cache=name,result=hit|miss}} (the hit rate),
+     * {@code cache.puts}, {@code cache.evictions}, {@code cache.size}. The cache must record stats.
+     */
+    public void cache(Cache<?, ?> cache, String name) {
+        CaffeineCacheMetrics.monitor(registry, cache, name);
     }
 
     /** The identity provider (userinfo, JWKS) failed while a token was checked: answered 503, not 401. */

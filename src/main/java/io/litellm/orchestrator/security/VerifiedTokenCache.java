@@ -5,26 +5,45 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
 import io.litellm.orchestrator.config.TokenCacheConfig;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Identities of bearer tokens that passed full verification, keyed by the SHA-256 of the whole raw token (header,
  * payload and signature), so a token that differs in any byte is a miss. An entry lives until the token's
  * {@code exp} or the configured time to live, whichever comes first, and {@code exp}/{@code nbf} are checked again
- * on every hit. Bounded: the least recently used entry goes when the cache is full.
+ * on every hit.
+ * <p>
+ * A Caffeine cache: lookups are lock-free reads; bounded by {@code max-size}, past which Caffeine drops the entry
+ * least likely to be used again (W-TinyLFU: how often and how recently a token was seen); maintenance runs on the
+ * calling thread, so no pool is needed and the bound holds after each store. Caffeine keeps an entry
+ * {@link #EXPIRED_KEPT} past its end, so that a token used after its end is counted {@code expired} (a client that
+ * renews too late) rather than {@code miss}; it is never served then. Lookups by result are
+ * {@code orchestrator.token.cache}; Caffeine's own statistics (size, evictions) are {@code cache.*{cache=verified-tokens}}.
  */
+// Caffeine picks a generated cache and node class by name, by reflection: the native image must carry the two this
+// builder picks (NativeImageReadinessTest checks the names on the JVM).
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMSA",
+        "com.github.benmanes.caffeine.cache.PSWMS" }, methods = false)
 @ApplicationScoped
 public class VerifiedTokenCache {
+
+    /** How long Caffeine keeps an entry after the token's end or TTL, for the {@code expired} count only. */
+    static final Duration EXPIRED_KEPT = Duration.ofMinutes(1);
 
     private record Entry(SecurityIdentity identity, long notBeforeSeconds, long expiresAtMillis) {
     }
@@ -34,7 +53,7 @@ public class VerifiedTokenCache {
     private final TokenCacheConfig config;
     private final OrchestratorMetrics metrics;
     private final Clock clock;
-    private final Map<ByteBuffer, Entry> entries;
+    private final Cache<ByteBuffer, Entry> entries;
 
     @Inject
     public VerifiedTokenCache(TokenCacheConfig config, OrchestratorMetrics metrics) {
@@ -45,14 +64,16 @@ public class VerifiedTokenCache {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        int maxSize = Math.max(1, config.maxSize());
-        // access order: a hit makes an entry the most recently used; the eldest goes once the bound is passed
-        this.entries = new LinkedHashMap<>(Math.min(maxSize, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Entry> eldest) {
-                return size() > maxSize;
-            }
-        };
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(Math.max(1, config.maxSize()))
+                // each write's expiry from its own entry; the ticker is the wall clock, as a token's exp is
+                .expireAfter(Expiry.writing((ByteBuffer key, Entry entry) -> Duration.ofMillis(
+                        entry.expiresAtMillis() - clock.millis()).plus(EXPIRED_KEPT)))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .recordStats()
+                .build();
+        metrics.cache(entries, "verified-tokens");
     }
 
     public boolean enabled() {
@@ -62,19 +83,14 @@ public class VerifiedTokenCache {
     /** The identity verified earlier for exactly this token, or null: then the token must be verified in full. */
     public SecurityIdentity lookup(String rawToken) {
         ByteBuffer key = key(rawToken);
-        Entry entry;
-        synchronized (entries) {
-            entry = entries.get(key);
-        }
+        Entry entry = entries.getIfPresent(key);
         if (entry == null) {
             metrics.tokenCache("miss");
             return null;
         }
         long now = clock.millis();
         if (now >= entry.expiresAtMillis() || now / 1000 < entry.notBeforeSeconds()) {
-            synchronized (entries) {
-                entries.remove(key, entry);
-            }
+            entries.asMap().remove(key, entry);
             metrics.tokenCache("expired");
             return null;
         }
@@ -93,22 +109,17 @@ public class VerifiedTokenCache {
             return;
         }
         Entry entry = new Entry(identity, seconds(jwt.getClaim("nbf")), expiresAt);
-        ByteBuffer key = key(rawToken);
-        synchronized (entries) {
-            entries.put(key, entry);
-        }
+        entries.put(key(rawToken), entry);
     }
 
+    /** Entries held now, once ended ones are dropped. */
     public int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
+        entries.cleanUp();
+        return (int) entries.estimatedSize();
     }
 
     public void clear() {
-        synchronized (entries) {
-            entries.clear();
-        }
+        entries.invalidateAll();
     }
 
     /** A numeric claim as seconds; smallrye-jwt hands them out as Long or as a JSON number. */

@@ -2,15 +2,17 @@ package io.litellm.orchestrator.service;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * User ids LiteLLM confirmed to exist a short while ago (it answered their row, or we created them), so a route
@@ -18,27 +20,39 @@ import io.litellm.orchestrator.config.OrchestratorConfig;
  * not know it, when we delete it, and after {@code orchestrator.known-users.ttl}. Within that time a user deleted in
  * LiteLLM by someone else still counts as known (see README, "LiteLLM calls per route").
  * <p>
- * Every entry lives equally long, so insertion order is expiry order: a linked map whose head is always the next to
- * expire, trimmed from the head. Each operation is a few map steps under one lock, far below one LiteLLM call.
+ * A Caffeine cache: {@link #knows} is a lock-free read, the hit rate is measured ({@code cache.gets{cache=known-users}}).
+ * Every entry lives equally long, so write order is expiry order, and the bound drops the oldest entry first (the
+ * next to expire, as before): Caffeine's own size bound (W-TinyLFU) may refuse a new id in favour of an often-used
+ * old one, which would make a freshly created user look unknown. Maintenance runs on the calling thread, so an
+ * expired entry is gone before the bound is checked.
  */
+// Caffeine picks a generated cache and node class by name, by reflection: the native image must carry the two this
+// builder picks (NativeImageReadinessTest checks the names on the JVM).
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSW",
+        "com.github.benmanes.caffeine.cache.PSW" }, methods = false)
 @ApplicationScoped
 public class KnownUsers {
 
     private final long ttlNanos;
     private final int maxSize;
-    private final LongSupplier nanoTime;
-    /** User id to the nanoTime it expires at; oldest first. */
-    private final LinkedHashMap<String, Long> expiries = new LinkedHashMap<>();
+    /** User id to a marker; expires {@code ttl} after the last {@link #remember}. */
+    private final Cache<String, Boolean> users;
 
     @Inject
-    public KnownUsers(OrchestratorConfig config) {
+    public KnownUsers(OrchestratorConfig config, OrchestratorMetrics metrics) {
         this(config.knownUsers().ttl(), config.knownUsers().maxSize(), System::nanoTime);
+        metrics.cache(users, "known-users");
     }
 
     KnownUsers(Duration ttl, int maxSize, LongSupplier nanoTime) {
         this.ttlNanos = ttl.toNanos();
         this.maxSize = maxSize;
-        this.nanoTime = nanoTime;
+        this.users = Caffeine.newBuilder()
+                .expireAfterWrite(Duration.ofNanos(Math.max(0, ttlNanos)))
+                .ticker(nanoTime::getAsLong)
+                .executor(Runnable::run)
+                .recordStats()
+                .build();
     }
 
     /** Whether the memo is in use at all ({@code ttl} and {@code max-size} above 0). */
@@ -48,21 +62,7 @@ public class KnownUsers {
 
     /** Whether LiteLLM confirmed this user within the TTL. */
     public boolean knows(String userId) {
-        if (!enabled()) {
-            return false;
-        }
-        long now = nanoTime.getAsLong();
-        synchronized (expiries) {
-            Long expiry = expiries.get(userId);
-            if (expiry == null) {
-                return false;
-            }
-            if (expiry - now <= 0) {
-                expiries.remove(userId);
-                return false;
-            }
-            return true;
-        }
+        return enabled() && userId != null && users.getIfPresent(userId) != null;
     }
 
     /** LiteLLM confirmed the user exists (it answered its row, or created it) just now. */
@@ -70,54 +70,36 @@ public class KnownUsers {
         if (!enabled() || userId == null) {
             return;
         }
-        long now = nanoTime.getAsLong();
-        synchronized (expiries) {
-            // removed first so a renewed entry moves to the tail, keeping the map in expiry order
-            expiries.remove(userId);
-            dropExpired(now);
-            while (expiries.size() >= maxSize) {
-                Iterator<String> oldest = expiries.keySet().iterator();
-                oldest.next();
-                oldest.remove();
-            }
-            expiries.put(userId, now + ttlNanos);
+        // removed first: Caffeine leaves an entry rewritten within a second where it was in the write order
+        // (its EXPIRE_WRITE_TOLERANCE), and the bound below must not take a just-renewed id for the oldest one.
+        // The write drops the expired entries.
+        users.invalidate(userId);
+        users.put(userId, Boolean.TRUE);
+        long over = users.estimatedSize() - maxSize;
+        if (over > 0) {
+            users.policy().expireAfterWrite().ifPresent(order -> users.invalidateAll(order.oldest((int) over).keySet()));
         }
     }
 
     /** LiteLLM said it does not know the user, or we deleted it. */
     public void forget(String userId) {
-        synchronized (expiries) {
-            expiries.remove(userId);
+        if (userId != null) {
+            users.invalidate(userId);
         }
     }
 
     public void forgetAll(Collection<String> userIds) {
-        synchronized (expiries) {
-            userIds.forEach(expiries::remove);
-        }
+        userIds.forEach(this::forget);
     }
 
     /** Forgets every user (tests start from an empty memo, as a fresh replica does). */
     public void clear() {
-        synchronized (expiries) {
-            expiries.clear();
-        }
+        users.invalidateAll();
     }
 
-    /** Entries held now, expired ones not yet dropped included. */
+    /** Entries held now, once expired ones are dropped. */
     int size() {
-        synchronized (expiries) {
-            return expiries.size();
-        }
-    }
-
-    private void dropExpired(long now) {
-        Iterator<Map.Entry<String, Long>> entries = expiries.entrySet().iterator();
-        while (entries.hasNext()) {
-            if (entries.next().getValue() - now > 0) {
-                return;
-            }
-            entries.remove();
-        }
+        users.cleanUp();
+        return (int) users.estimatedSize();
     }
 }

@@ -135,9 +135,11 @@ class ManifestTest {
         assertTrue(masterKey.path("value").isMissingNode(), "no literal master key");
         assertFalse(configMap.get("data").has(MASTER_KEY_ENV));
         assertEquals("litellm.master-key", config.keyOf(MASTER_KEY_ENV));
-        // README documents the command that creates exactly this Secret and key
-        assertTrue(readme().contains("kubectl create secret generic " + SECRET_NAME), "README: kubectl command");
-        assertTrue(readme().contains("--from-literal=" + MASTER_KEY_ENV + "="), "README: secret key name");
+        // the Kubernetes guide documents the command that creates exactly this Secret and key
+        assertTrue(kubernetesGuide().contains("kubectl create secret generic " + SECRET_NAME),
+                "docs/kubernetes.md: kubectl command");
+        assertTrue(kubernetesGuide().contains("--from-literal=" + MASTER_KEY_ENV + "="),
+                "docs/kubernetes.md: secret key name");
     }
 
     @Test
@@ -182,7 +184,7 @@ class ManifestTest {
         List<String> stages = new ArrayList<>();
         Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(dockerfile).results().forEach(m -> stages.add(m.group(1)));
         assertEquals(2, stages.size(), "a builder stage and a run stage: " + stages);
-        // the figures in README come from a GraalVM 25 build; Mandrel is GraalVM CE for Quarkus
+        // the figures in docs/containers.md come from a GraalVM 25 build; Mandrel is GraalVM CE for Quarkus
         assertTrue(stages.get(0).matches(".*(mandrel-builder-image|graalvm).*:(jdk-)?25([.-].*)?"), stages.get(0));
         assertTrue(stages.get(1).matches(".*(quarkus-micro-image|ubi-minimal|ubi9-minimal).*"), stages.get(1));
         String buildStage = dockerfile.substring(0, dockerfile.lastIndexOf("\nFROM "));
@@ -356,9 +358,10 @@ class ManifestTest {
         return found;
     }
 
-    private static String readme() {
+    /** docs/kubernetes.md (the chapter "Deploy to Kubernetes", moved out of README). */
+    private static String kubernetesGuide() {
         try {
-            return Files.readString(Path.of("README.md"));
+            return Files.readString(Path.of("docs", "kubernetes.md"));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -19,9 +19,12 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -30,6 +33,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.litellm.orchestrator.config.TokenCacheConfig;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
+import io.litellm.orchestrator.security.VerifiedTokenCache;
+import io.litellm.orchestrator.service.KnownUsers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.litellm.orchestrator.deploy.CompiledClasses.JacksonClass;
 import io.litellm.orchestrator.deploy.CompiledClasses.StaticCall;
@@ -116,6 +127,82 @@ class NativeImageReadinessTest {
         // the check sees what it looks for
         List<String> caught = unregistered(CompiledClasses.scan(FrozenAtBuildTime.class).jacksonClasses, registered);
         assertEquals(1, caught.size(), caught.toString());
+    }
+
+    /**
+     * Caffeine builds each cache from a generated class it picks by name from the builder's features (and a node
+     * class likewise), by reflection: quarkus-cache registers them, plain Caffeine does not. Each of our caches names
+     * the two its builder picks in {@code @RegisterForReflection(classNames)}; the names are read here from live
+     * caches built as the application builds them.
+     */
+    @Test
+    void caffeineGeneratedClassesOfOurCachesAreRegisteredForReflection() throws Exception {
+        Map<Class<?>, Object> caches = Map.of(
+                VerifiedTokenCache.class, construct(VerifiedTokenCache.class, new Class<?>[] { TokenCacheConfig.class,
+                        OrchestratorMetrics.class, java.time.Clock.class }, tokenCacheConfig(),
+                        new OrchestratorMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC()),
+                KnownUsers.class, construct(KnownUsers.class, new Class<?>[] { Duration.class, int.class,
+                        LongSupplier.class }, Duration.ofSeconds(60), 10, (LongSupplier) System::nanoTime));
+        Set<String> holders = new HashSet<>();
+        Path classes = Path.of("target", "classes");
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace('/', '.').replaceFirst("\\.class$", "");
+                Class<?> type = Class.forName(name, false, NativeImageReadinessTest.class.getClassLoader());
+                if (Arrays.stream(type.getDeclaredFields()).anyMatch(f -> f.getType() == Cache.class)) {
+                    holders.add(type.getName());
+                }
+            }
+        }
+        assertEquals(caches.keySet().stream().map(Class::getName).collect(java.util.stream.Collectors.toSet()),
+                holders, "every class holding a Caffeine cache is checked here");
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<Class<?>, Object> entry : caches.entrySet()) {
+            for (Field field : entry.getKey().getDeclaredFields()) {
+                if (field.getType() == Cache.class) {
+                    field.setAccessible(true);
+                    problems.addAll(unregistered(entry.getKey(), (Cache<?, ?>) field.get(entry.getValue())));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        // the check sees what it looks for: another shape of cache picks other classes
+        Cache<Object, Object> other = Caffeine.newBuilder().weakKeys().maximumSize(1).build();
+        assertEquals(2, unregistered(KnownUsers.class, other).size());
+    }
+
+    private static List<String> unregistered(Class<?> holder, Cache<?, ?> cache) throws Exception {
+        Object local = cache.asMap();
+        Field nodeFactory = Class.forName("com.github.benmanes.caffeine.cache.BoundedLocalCache")
+                .getDeclaredField("nodeFactory");
+        nodeFactory.setAccessible(true);
+        List<String> generated = List.of(local.getClass().getName(), nodeFactory.get(local).getClass().getName());
+        RegisterForReflection registration = holder.getAnnotation(RegisterForReflection.class);
+        List<String> named = registration == null ? List.of() : List.of(registration.classNames());
+        return generated.stream().filter(name -> !named.contains(name))
+                .map(name -> holder.getName() + " builds a Caffeine cache from " + name + ", not registered").toList();
+    }
+
+    private static Object construct(Class<?> type, Class<?>[] parameters, Object... arguments) throws Exception {
+        java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor(parameters);
+        constructor.setAccessible(true);
+        return constructor.newInstance(arguments);
+    }
+
+    private static TokenCacheConfig tokenCacheConfig() {
+        return new TokenCacheConfig() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public int maxSize() {
+                return 10;
+            }
+
+            public Duration timeToLive() {
+                return Duration.ofMinutes(5);
+            }
+        };
     }
 
     private static List<String> runTimeOnly(List<StaticCall> calls) {

@@ -109,6 +109,35 @@ class VerifiedTokenCacheTest {
         assertThat(cache.lookup("header.payload.signature")).isNotNull();
     }
 
+    @Test
+    void hitRateIsMeasuredBesideTheLookupCounts() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TokenCacheConfig config = new TokenCacheConfig() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public int maxSize() {
+                return 10;
+            }
+
+            public Duration timeToLive() {
+                return Duration.ofMinutes(5);
+            }
+        };
+        VerifiedTokenCache cache = new VerifiedTokenCache(config, new OrchestratorMetrics(registry), clock);
+        cache.store("a", identity("a", nowSeconds() + 600, 0));
+        cache.lookup("a");
+        cache.lookup("a");
+        cache.lookup("b");
+        assertThat(registry.get("cache.gets").tag("cache", "verified-tokens").tag("result", "hit").functionCounter()
+                .count()).isEqualTo(2);
+        assertThat(registry.get("cache.gets").tag("cache", "verified-tokens").tag("result", "miss").functionCounter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("orchestrator.token.cache").tag("result", "hit").counter().count()).isEqualTo(2);
+        assertThat(registry.get("cache.size").tag("cache", "verified-tokens").gauge().value()).isEqualTo(1);
+    }
+
     private static SecurityIdentity identity(String name, long exp, long nbf) {
         JsonWebToken jwt = new JsonWebToken() {
             @Override

@@ -3,10 +3,16 @@ package io.litellm.orchestrator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import io.litellm.orchestrator.config.OrchestratorConfig;
+import io.litellm.orchestrator.observability.OrchestratorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The memo itself: expiry, bound, forgetting, off switch; time from a hand-driven clock. */
 class KnownUsersTest {
@@ -89,6 +95,28 @@ class KnownUsersTest {
         assertThat(known.knows("jane")).isFalse();
         assertThat(known.knows("bob")).isFalse();
         assertThat(known.knows("carol")).isTrue();
+    }
+
+    @Test
+    void hitRateIsMeasured() {
+        OrchestratorConfig.KnownUsers settings = proxy(OrchestratorConfig.KnownUsers.class,
+                Map.of("ttl", Duration.ofSeconds(60), "maxSize", 10));
+        OrchestratorConfig config = proxy(OrchestratorConfig.class, Map.of("knownUsers", settings));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KnownUsers known = new KnownUsers(config, new OrchestratorMetrics(registry));
+        known.remember("jane");
+        known.knows("jane");
+        known.knows("bob");
+        assertThat(registry.get("cache.gets").tag("cache", "known-users").tag("result", "hit").functionCounter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("cache.gets").tag("cache", "known-users").tag("result", "miss").functionCounter()
+                .count()).isEqualTo(1);
+    }
+
+    /** A configuration interface answering the given methods (the others are never called here). */
+    private static <T> T proxy(Class<T> type, Map<String, Object> answers) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+                (self, method, args) -> answers.get(method.getName())));
     }
 
     @Test
