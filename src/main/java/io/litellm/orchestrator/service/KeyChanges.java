@@ -29,10 +29,4 @@ final class KeyChanges {
         return JSON.valueToTree(changes);
     }
 
-    /** {@code /key/update}'s body: the key's hash, then the changes. */
-    static ObjectNode updateOf(String keyId, UpdateUserKeyRequest changes) {
-        ObjectNode body = JSON.createObjectNode().put("key", keyId);
-        body.setAll(toUpstream(changes));
-        return body;
-    }
 }
