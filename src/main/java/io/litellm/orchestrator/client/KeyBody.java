@@ -1,6 +1,9 @@
 package io.litellm.orchestrator.client;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,10 +19,27 @@ public final class KeyBody {
     /** LiteLLM's {@code duration} for "never expires" ({@code /key/update} sets {@code expires} to null). */
     private static final String NEVER = "-1";
 
+    /**
+     * Our camelCase field names in snake case, absent fields left out. A plain mapper on purpose: it must not share
+     * the REST layer's settings, and map keys (metadata) keep their spelling.
+     */
+    private static final ObjectMapper CHANGES = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
     private final ObjectNode json = JsonNodeFactory.instance.objectNode();
 
     private KeyBody(String key) {
         json.put(KEY, key);
+    }
+
+    /**
+     * Key changes named as our API names them ({@code keyAlias}, {@code maxBudget}, …) as LiteLLM's
+     * {@code UpdateKeyRequest} / {@code RegenerateKeyRequest} fields ({@code key_alias}, {@code max_budget}, …),
+     * without {@code key}. Only the fields that were given: LiteLLM sets a field it receives, even to null.
+     */
+    public static ObjectNode fieldsOf(Object changes) {
+        return CHANGES.valueToTree(changes);
     }
 
     /** A change of the key with this hash. */

@@ -257,7 +257,7 @@ public class KeyService {
      * keys (see {@link KeyFieldPolicy#metadataToWrite}). For anything that sends changes of an owned key upstream.
      */
     ObjectNode upstreamChanges(Caller caller, ObjectNode row, UpdateUserKeyRequest changes) {
-        ObjectNode fields = KeyChanges.toUpstream(changes);
+        ObjectNode fields = KeyBody.fieldsOf(changes);
         if (changes.metadata() != null) {
             fields.set(KeyRow.METADATA, policy.metadataToWrite(caller, row, changes.metadata()));
         }

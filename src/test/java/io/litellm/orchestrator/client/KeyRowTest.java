@@ -121,6 +121,16 @@ class KeyRowTest {
         assertFalse(KeyCopy.sameValue(json("{\"a\":[1,2]}"), json("{\"a\":[2,1]}")));
     }
 
+    /** Our camelCase change records, as any record with those names. */
+    record Changes(String keyAlias, Double maxBudget, java.util.Map<String, Object> metadata, Long tpmLimit) {
+    }
+
+    @Test
+    void changesGoInLiteLlmsNamesAndOnlyThoseGiven() {
+        assertEquals("{\"key_alias\":\"ci\",\"metadata\":{\"camelCase\":1},\"tpm_limit\":5}",
+                KeyBody.fieldsOf(new Changes("ci", null, java.util.Map.of("camelCase", 1), 5L)).toString());
+    }
+
     @Test
     void bodiesSendOnlyWhatIsSet() {
         assertEquals(json("{\"key\":\"h\",\"key_alias\":null}"), KeyBody.update("h").alias(null).json());
