@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 
 /** Body of {@code createUserKey}; the Backstage frontend sends {@code {}}. */
 @Schema(name = "CreateUserKeyRequest")

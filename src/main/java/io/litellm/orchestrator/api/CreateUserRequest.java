@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 
 /** Body of {@code createUser}. Budgets may only be chosen by an admin. */
 @Schema(name = "CreateUserRequest", requiredProperties = "userId")

@@ -31,4 +31,14 @@ public enum ErrorKind {
     public String errorName() {
         return errorName;
     }
+
+    /** The kind that stands for {@code status}. */
+    public static ErrorKind of(int status) {
+        for (ErrorKind kind : values()) {
+            if (kind.status == status) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no error kind for status " + status);
+    }
 }

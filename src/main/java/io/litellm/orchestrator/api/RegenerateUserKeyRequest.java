@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 /**
  * Body of {@code regenerateUserKey} (optional): the changes of {@code updateUserKey}, applied to the new key, and
  * {@code gracePeriod}, how long the old secret keeps working.

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 /** Body of {@code updateGroup} (admin only): at least one field. */
 @Schema(name = "UpdateGroupRequest")
 public record UpdateGroupRequest(

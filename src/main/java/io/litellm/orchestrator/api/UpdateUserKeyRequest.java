@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 /**
  * Body of {@code updateUserKey} (at least one field) and, optionally, of {@code regenerateUserKey}. Who may set
  * which field is decided by {@code KeyFieldPolicy}.

@@ -5,6 +5,8 @@ import jakarta.validation.constraints.PositiveOrZero;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 /** Body of {@code updateUser} (admin only): the fields to change; at least one. */
 @Schema(name = "UpdateUserRequest", description = "At least one field is required")
 public record UpdateUserRequest(

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.litellm.orchestrator.client.Durations;
+
 /**
  * Body of {@code provisionWorkshop}: attendees {@code <userPrefix>1@<userDomain>} … {@code <userPrefix><n>@<userDomain>},
  * one key each. The upper bound of {@code attendees} is configured ({@code orchestrator.workshops.max-attendees}).

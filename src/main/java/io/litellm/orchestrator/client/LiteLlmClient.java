@@ -32,6 +32,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class LiteLlmClient {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final LiteLlmApi api;
     private final OrchestratorMetrics metrics;
     private final RequestDeadline deadline;
@@ -56,12 +58,9 @@ public class LiteLlmClient {
                 .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
     }
 
+    /** {@code /user/new}; an id that exists fails with {@link UpstreamException.Reason#DUPLICATE_USER}. */
     public Uni<NewUserResponse> createUser(NewUserRequest request, String changedBy) {
-        return write(() -> api.newUser(request, changedBy));
-    }
-
-    public Uni<Void> updateUser(UpdateUserRequest request, String changedBy) {
-        return write(() -> api.updateUser(request, changedBy)).replaceWithVoid();
+        return guard.write(() -> attempt(api.newUser(request, changedBy), UpstreamErrors::duplicateUser));
     }
 
     public Uni<GenerateKeyResponse> generateKey(GenerateKeyRequest request, String changedBy) {
@@ -89,9 +88,13 @@ public class LiteLlmClient {
         return write(() -> api.updateKey(request, changedBy)).replaceWithVoid();
     }
 
-    /** {@code /key/update}; answers what LiteLLM wrote: the fields sent and the key's whole metadata. */
+    /**
+     * {@code /key/update}; answers what LiteLLM wrote: the fields sent and the key's whole metadata. A key deleted
+     * meanwhile fails with {@link UpstreamException.Reason#KEY_GONE}, an alias another key holds with
+     * {@link UpstreamException.Reason#ALIAS_TAKEN}.
+     */
     public Uni<JsonNode> changeKey(ObjectNode request, String changedBy) {
-        return write(() -> api.updateKey(request, changedBy));
+        return guard.write(() -> attempt(api.updateKey(request, changedBy), UpstreamErrors::keyWriteGone));
     }
 
     /**
@@ -105,9 +108,22 @@ public class LiteLlmClient {
                 failure -> UpstreamErrors.keyGone(failure, keyHash)));
     }
 
-    /** {@code /user/update}; answers {@code {"user_id", "data": <the user's row after the change>}}. */
-    public Uni<JsonNode> changeUser(UpdateUserRequest request, String changedBy) {
-        return write(() -> api.updateUser(request, changedBy));
+    /**
+     * {@code /user/update}; answers the user's row after the change when LiteLLM's answer
+     * ({@code {"user_id", "data": <row>}}) carries it, else empty (read it back then).
+     */
+    public Uni<Optional<UserInfo>> changeUser(UpdateUserRequest request, String changedBy) {
+        return write(() -> api.updateUser(request, changedBy))
+                .map(answer -> rowAfter(answer, "user_id", request.userId(), UserInfo.class));
+    }
+
+    /** The {@code data} of an update's answer as {@code type}, if it is the row of {@code id} by {@code idField}. */
+    private static <T> Optional<T> rowAfter(JsonNode answer, String idField, String id, Class<T> type) {
+        JsonNode row = answer.path("data");
+        if (row.isObject() && id.equals(row.path(idField).asText(null))) {
+            return Optional.of(JSON.convertValue(row, type));
+        }
+        return Optional.empty();
     }
 
     public Uni<Void> deleteKey(String keyHash, String changedBy) {
@@ -167,16 +183,20 @@ public class LiteLlmClient {
                 .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
     }
 
+    /** {@code /team/new}; an id that exists fails with {@link UpstreamException.Reason#DUPLICATE_TEAM}. */
     public Uni<Void> createTeam(LiteLlmDtos.NewTeamRequest request, String changedBy) {
-        return write(() -> api.newTeam(request, changedBy)).replaceWithVoid();
+        return guard.write(() -> attempt(api.newTeam(request, changedBy), UpstreamErrors::duplicateTeam))
+                .replaceWithVoid();
     }
 
     /**
-     * {@code /team/update}; answers {@code {"team_id", "data": <the team's row after the change>}}, or 404 "Team not
-     * found" for an unknown team (it does not upsert).
+     * {@code /team/update}; answers the team's row after the change when LiteLLM's answer
+     * ({@code {"team_id", "data": <row>}}) carries it, else empty (read it back then). An unknown team fails with
+     * 404 "Team not found" (it does not upsert): {@link UpstreamException.Reason#UNKNOWN_TEAM}.
      */
-    public Uni<JsonNode> changeTeam(LiteLlmDtos.UpdateTeamRequest request, String changedBy) {
-        return write(() -> api.updateTeam(request, changedBy));
+    public Uni<Optional<LiteLlmDtos.TeamInfo>> changeTeam(LiteLlmDtos.UpdateTeamRequest request, String changedBy) {
+        return write(() -> api.updateTeam(request, changedBy))
+                .map(answer -> rowAfter(answer, "team_id", request.teamId(), LiteLlmDtos.TeamInfo.class));
     }
 
     /** One page (1-based) of a team's keys as full rows. */

@@ -87,5 +87,20 @@ public class RequestDeadline {
         public DeadlineExceeded(Duration deadline) {
             super("LiteLLM did not answer within the request's deadline of " + deadline.toMillis() + " ms", null);
         }
+
+        @Override
+        public String metricTag() {
+            return "deadline";
+        }
+
+        @Override
+        public Answer answer() {
+            return new Answer(504, getMessage(), null);
+        }
+
+        @Override
+        public String describe() {
+            return "unexpected failure (" + getClass().getSimpleName() + ")";
+        }
     }
 }

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.litellm.orchestrator.api.Secrets;
+import io.litellm.orchestrator.client.UpstreamException.Reason;
+import io.litellm.orchestrator.security.Secrets;
 import io.vertx.core.VertxException;
 
 /**
@@ -34,20 +35,77 @@ final class UpstreamErrors {
     }
 
     static UpstreamException fromResponse(Response response) {
-        int status = response.getStatus();
-        String message = readMessage(response);
+        return fromAnswer(response.getStatus(), readMessage(response));
+    }
+
+    /** LiteLLM's error answer ({@code status}, and the message as {@link #readMessage} read it) as our failure. */
+    static UpstreamException fromAnswer(int status, String message) {
         if (status == 401 && message.contains(KEY_NOT_IN_DB)) {
             // /key/update of a key that is gone (deleted or rotated meanwhile): LiteLLM's key lookup answers 401, but
             // the master key was accepted. It is a missing key, not refused credentials.
-            return new UpstreamException.Rejected(404, message);
+            return new UpstreamException.Rejected(404, message, Reason.KEY_GONE);
         }
+        Reason reason = isAliasTaken(message) ? Reason.ALIAS_TAKEN : Reason.OTHER;
         if (status >= 400 && status < 500) {
-            return new UpstreamException.Rejected(status, message);
+            if (reason == Reason.OTHER && status == 404 && message.toLowerCase().contains("team not found")) {
+                reason = Reason.UNKNOWN_TEAM;
+            }
+            return new UpstreamException.Rejected(status, message, reason);
         }
         if (isEnterpriseOnly(message)) {
-            return new UpstreamException.Unlicensed(message);
+            return new UpstreamException.Unlicensed(message,
+                    reason == Reason.ALIAS_TAKEN ? reason : Reason.LICENCE_MISSING);
         }
-        return new UpstreamException.Failed(status, message, null);
+        return new UpstreamException.Failed(status, message, null, reason);
+    }
+
+    /**
+     * LiteLLM's words for an alias another key holds: _enforce_unique_key_alias (key_management_endpoints.py) "Key
+     * with alias … already exists", or the table's unique constraint on key_alias.
+     */
+    static boolean isAliasTaken(String message) {
+        String lower = String.valueOf(message).toLowerCase();
+        return lower.contains("alias") && (lower.contains("already exists") || lower.contains("unique"));
+    }
+
+    /**
+     * {@code /user/new} of an id that exists: 409, or a message that says so ("already exists", a unique constraint
+     * of the user table), whether LiteLLM answers it with 4xx or 5xx.
+     */
+    static Throwable duplicateUser(Throwable failure) {
+        boolean saysDuplicate = failure instanceof UpstreamException upstream
+                && saysDuplicate(upstream.getMessage());
+        if (failure instanceof UpstreamException.Rejected rejected && rejected.reason() == Reason.OTHER
+                && (rejected.status() == 409 || saysDuplicate)) {
+            return rejected.withReason(Reason.DUPLICATE_USER);
+        }
+        if (failure instanceof UpstreamException.Failed failed && failed.reason() == Reason.OTHER && saysDuplicate) {
+            return failed.withReason(Reason.DUPLICATE_USER);
+        }
+        return failure;
+    }
+
+    private static boolean saysDuplicate(String message) {
+        String lower = String.valueOf(message).toLowerCase();
+        return lower.contains("already exists") || lower.contains("unique constraint");
+    }
+
+    /** {@code /team/new} of an id that exists: 400 "Team id = … already exists" (new_team, team_endpoints.py). */
+    static Throwable duplicateTeam(Throwable failure) {
+        if (failure instanceof UpstreamException.Rejected rejected && rejected.reason() == Reason.OTHER
+                && rejected.status() == 400 && String.valueOf(rejected.getMessage()).contains("already exists")) {
+            return rejected.withReason(Reason.DUPLICATE_TEAM);
+        }
+        return failure;
+    }
+
+    /** A write to a key by its hash answered 404 (or LiteLLM's 401 "not in db", already a 404): the key is gone. */
+    static Throwable keyWriteGone(Throwable failure) {
+        if (failure instanceof UpstreamException.Rejected rejected && rejected.status() == 404
+                && rejected.reason() != Reason.ALIAS_TAKEN && rejected.reason() != Reason.KEY_GONE) {
+            return rejected.withReason(Reason.KEY_GONE);
+        }
+        return failure;
     }
 
     /**
@@ -61,9 +119,9 @@ final class UpstreamErrors {
         if (failure instanceof UpstreamException.Rejected rejected && rejected.status() == 401
                 && rejected.getMessage() != null
                 && rejected.getMessage().contains("key=" + keyHash + NOT_FOUND_IN_DB)) {
-            return new UpstreamException.Rejected(404, "Key " + keyHash + " not found in LiteLLM");
+            return new UpstreamException.Rejected(404, "Key " + keyHash + " not found in LiteLLM", Reason.KEY_GONE);
         }
-        return failure;
+        return keyWriteGone(failure);
     }
 
     /** Anything that is not already classified: connection problems, timeouts, unreadable bodies. */
@@ -107,22 +165,7 @@ final class UpstreamErrors {
 
     /** A metric tag for a failure: one of a few fixed words. */
     static String kind(Throwable failure) {
-        if (failure instanceof RequestDeadline.DeadlineExceeded) {
-            return "deadline";
-        }
-        if (failure instanceof UpstreamException.Rejected rejected) {
-            return rejected.status() == 401 || rejected.status() == 403 ? "master_key_refused" : "rejected";
-        }
-        if (failure instanceof UpstreamException.Failed) {
-            return "failed";
-        }
-        if (failure instanceof UpstreamException.Unreachable) {
-            return "unreachable";
-        }
-        if (failure instanceof UpstreamException.Interrupted interrupted) {
-            return interrupted.timedOut() ? "timeout" : "interrupted";
-        }
-        return "other";
+        return failure instanceof UpstreamException upstream ? upstream.metricTag() : "other";
     }
 
     /** LiteLLM's error body is {@code {"error":{"message",…}}} (or FastAPI's {@code {"detail":…}}). */

@@ -124,7 +124,7 @@ public class AuditLog {
             return api.kind().errorName();
         }
         if (failure instanceof UpstreamException) {
-            return "UpstreamError";
+            return UpstreamException.AUDIT_OUTCOME;
         }
         return failure.getClass().getSimpleName();
     }
@@ -133,14 +133,8 @@ public class AuditLog {
         if (failure == null) {
             return "2xx";
         }
-        if (failure instanceof UpstreamException.Rejected rejected) {
-            return String.valueOf(rejected.status());
-        }
-        if (failure instanceof UpstreamException.Failed failed) {
-            return String.valueOf(failed.status());
-        }
-        if (failure instanceof UpstreamException) {
-            return "none";
+        if (failure instanceof UpstreamException upstream) {
+            return upstream.auditStatus();
         }
         return "-";
     }

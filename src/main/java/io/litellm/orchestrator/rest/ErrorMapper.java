@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorBody;
 import io.litellm.orchestrator.api.ErrorKind;
-import io.litellm.orchestrator.api.Secrets;
+import io.litellm.orchestrator.security.Secrets;
 import io.litellm.orchestrator.client.RequestDeadline;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
@@ -62,33 +62,13 @@ public class ErrorMapper {
     public RestResponse<ErrorBody> upstream(UpstreamException e, HttpServerRequest request) {
         LOG.warnf("LiteLLM call failed for %s %s: %s (%s)", request.method(), Secrets.mask(request.path()), e.getMessage(),
                 e.getClass().getSimpleName());
-        if (e instanceof UpstreamException.Rejected rejected) {
-            return switch (rejected.status()) {
-                case 401, 403 -> respond(ErrorKind.BAD_GATEWAY,
-                        "LiteLLM refused this service's credentials; the operator should check LITELLM_MASTER_KEY",
-                        request);
-                case 404 -> respond(ErrorKind.NOT_FOUND, "Not found in LiteLLM: " + e.getMessage(), request);
-                case 409 -> respond(ErrorKind.CONFLICT, "LiteLLM reported a conflict: " + e.getMessage(), request);
-                case 429 -> respondRetryAfter(ErrorKind.SERVICE_UNAVAILABLE, "LiteLLM is rate limiting this service",
-                        1, request);
-                default -> respond(ErrorKind.INPUT, "LiteLLM rejected the request: " + e.getMessage(), request);
-            };
+        UpstreamException.Answer answer = e.answer();
+        RestResponse.ResponseBuilder<ErrorBody> builder = builder(ErrorKind.of(answer.status()), answer.message(),
+                request);
+        if (answer.retryAfterSeconds() != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, answer.retryAfterSeconds());
         }
-        if (e instanceof UpstreamException.Unlicensed) {
-            return respond(ErrorKind.NOT_IMPLEMENTED,
-                    "This LiteLLM needs an Enterprise licence for that: " + e.getMessage(), request);
-        }
-        if (e instanceof UpstreamException.Failed failed) {
-            return respond(ErrorKind.BAD_GATEWAY,
-                    "LiteLLM failed (" + failed.status() + "): " + e.getMessage(), request);
-        }
-        if (e instanceof UpstreamException.Interrupted interrupted && interrupted.timedOut()) {
-            return respond(ErrorKind.GATEWAY_TIMEOUT, "LiteLLM did not answer in time", request);
-        }
-        if (e instanceof UpstreamException.Interrupted) {
-            return respond(ErrorKind.BAD_GATEWAY, "The connection to LiteLLM broke before it answered", request);
-        }
-        return respond(ErrorKind.SERVICE_UNAVAILABLE, "LiteLLM is unreachable", request);
+        return builder.build();
     }
 
     @ServerExceptionMapper

@@ -28,6 +28,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.function.Function;
+
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.Group;
 import io.litellm.orchestrator.api.GroupKey;
@@ -35,13 +37,15 @@ import io.litellm.orchestrator.api.GroupKeyList;
 import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateGroupRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.api.UserKey;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.security.GroupAccess;
 import io.litellm.orchestrator.security.GroupAccess.GroupCaller;
 import io.litellm.orchestrator.service.KeyRefs;
-import io.litellm.orchestrator.service.KeyRotationService;
+import io.litellm.orchestrator.service.KeyFilter;
+import io.litellm.orchestrator.service.KeyOwner;
 import io.litellm.orchestrator.service.TeamService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -73,16 +77,16 @@ public class GroupResource {
     private final GroupAccess groups;
     private final TeamService teams;
     private final AuditLog audit;
-    private final KeyRotationService rotation;
+    private final KeyRoutes routes;
     private final KeyRefs refs;
 
     public GroupResource(AccessControl access, GroupAccess groups, TeamService teams, AuditLog audit,
-            KeyRotationService rotation, KeyRefs refs) {
+            KeyRoutes routes, KeyRefs refs) {
         this.access = access;
         this.groups = groups;
         this.teams = teams;
         this.audit = audit;
-        this.rotation = rotation;
+        this.routes = routes;
         this.refs = refs;
     }
 
@@ -104,7 +108,7 @@ public class GroupResource {
     public Uni<Group> updateGroup(
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @NotNull(message = "a JSON body is required") @Valid UpdateGroupRequest request) {
-        return audited("updateGroup", groupRef, null,
+        return audited("updateGroup", groupRef, null, null,
                 Uni.createFrom().deferred(() -> teams.updateGroup(groups.requireAdmin(groupRef), groupRef, request)));
     }
 
@@ -119,10 +123,8 @@ public class GroupResource {
     public Uni<RestResponse<GroupKey>> createGroupKey(
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @RequestBody(required = false) @Valid CreateUserKeyRequest request) {
-        CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
-        return audited("createGroupKey", groupRef, GroupKey::keyId,
-                Uni.createFrom().deferred(() -> teams.createKey(groups.requireMemberOrAdmin(groupRef), groupRef, body)))
-                .map(key -> RestResponse.status(Status.CREATED, key));
+        return routes.create(scope(groupRef), "createGroupKey", request)
+                .map(key -> RestResponse.status(Status.CREATED, groupKey(groupRef, key)));
     }
 
     @GET
@@ -132,8 +134,7 @@ public class GroupResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GroupKeyList.class)))
     public Uni<GroupKeyList> getGroupKeys(
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef) {
-        groups.requireMemberOrAdmin(groupRef);
-        return teams.listKeys(groupRef);
+        return routes.list(scope(groupRef), () -> KeyFilter.NONE).map(GroupKeyList::new);
     }
 
     @GET
@@ -147,8 +148,7 @@ public class GroupResource {
     public Uni<ObjectNode> getGroupKey(
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId) {
-        groups.requireMemberOrAdmin(groupRef);
-        return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.getKey(groupRef, id));
+        return routes.get(scope(groupRef), keyId);
     }
 
     @PATCH
@@ -162,11 +162,7 @@ public class GroupResource {
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
-        return audited("updateGroupKey", groupRef, keyId, null,
-                Uni.createFrom().deferred(() -> {
-                    GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
-                    return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.updateKey(caller, groupRef, id, request));
-                }));
+        return routes.update(scope(groupRef), "updateGroupKey", keyId, request);
     }
 
     @DELETE
@@ -177,12 +173,7 @@ public class GroupResource {
     public Uni<RestResponse<Void>> deleteGroupKey(
             @Parameter(description = GROUP_REF_DOC, example = GROUP_REF_EXAMPLE) @PathParam("groupRef") @NotBlank @Size(max = 255) String groupRef,
             @Parameter(description = UserResource.KEY_ID_DOC, example = UserResource.KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = UserResource.KEY_ID, message = UserResource.KEY_ID_MESSAGE) String keyId) {
-        return audited("deleteGroupKey", groupRef, keyId, null,
-                Uni.createFrom().deferred(() -> {
-                    GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
-                    return refs.ofGroup(groupRef, keyId).flatMap(id -> teams.deleteKey(caller, groupRef, id));
-                }))
-                .map(done -> RestResponse.noContent());
+        return routes.delete(scope(groupRef), "deleteGroupKey", keyId).map(done -> RestResponse.noContent());
     }
 
     @POST
@@ -202,17 +193,33 @@ public class GroupResource {
             @RequestBody(required = false, description = "Optional changes applied to the new key, and an optional grace period for the old one",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegenerateUserKeyRequest.class)))
             @Valid RegenerateUserKeyRequest request) {
-        RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
-        return audited("regenerateGroupKey", groupRef, keyId, null, Uni.createFrom().deferred(() -> {
-            GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
-            return refs.ofGroup(groupRef, keyId)
-                    .flatMap(id -> rotation.regenerate(caller.caller(), teams.owner(caller, groupRef), id, body));
-        })).map(issued -> new GroupKey(groupRef, issued.keyId(), issued.keySecret(), issued.keyRef()));
+        return routes.regenerate(scope(groupRef), "regenerateGroupKey", keyId, request)
+                .map(issued -> groupKey(groupRef, issued));
     }
 
-    private <T> Uni<T> audited(String operation, String groupRef, java.util.function.Function<T, String> keyOf,
-            Uni<T> mutation) {
-        return audited(operation, groupRef, null, keyOf, mutation);
+    private static GroupKey groupKey(String groupRef, UserKey key) {
+        return new GroupKey(groupRef, key.keyId(), key.keySecret(), key.keyRef());
+    }
+
+    /** A group's keys: member or admin, audited as such under the group. */
+    private KeyRoutes.Scope scope(String groupRef) {
+        return new KeyRoutes.Scope() {
+            @Override
+            public KeyRoutes.Acting authorize() {
+                GroupCaller caller = groups.requireMemberOrAdmin(groupRef);
+                return new KeyRoutes.Acting(caller.caller(), KeyOwner.group(caller, groupRef));
+            }
+
+            @Override
+            public Uni<String> resolve(String keyIdOrRef) {
+                return refs.ofGroup(groupRef, keyIdOrRef);
+            }
+
+            @Override
+            public <T> Uni<T> audited(String operation, String keyId, Function<T, String> keyOf, Uni<T> mutation) {
+                return GroupResource.this.audited(operation, groupRef, keyId, keyOf, mutation);
+            }
+        };
     }
 
     /** Audits as member (the group is among the caller's roles), admin, or other (refused). */

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.litellm.orchestrator.api.Durations;
+import io.litellm.orchestrator.client.Durations;
 import io.litellm.orchestrator.api.KeyPage;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.service.KeyFilter;

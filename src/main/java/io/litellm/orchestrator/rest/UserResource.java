@@ -29,9 +29,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.function.Function;
+
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.CreateUserRequest;
-import io.litellm.orchestrator.api.Durations;
+import io.litellm.orchestrator.client.Durations;
 import io.litellm.orchestrator.api.RegenerateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserRequest;
@@ -42,8 +44,7 @@ import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.AccessControl;
 import io.litellm.orchestrator.service.KeyFilter;
 import io.litellm.orchestrator.service.KeyRefs;
-import io.litellm.orchestrator.service.KeyRotationService;
-import io.litellm.orchestrator.service.KeyService;
+import io.litellm.orchestrator.service.KeyOwner;
 import io.litellm.orchestrator.service.UserService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -83,18 +84,15 @@ public class UserResource {
 
     private final AccessControl access;
     private final UserService users;
-    private final KeyService keys;
     private final AuditLog audit;
-    private final KeyRotationService rotation;
+    private final KeyRoutes routes;
     private final KeyRefs refs;
 
-    public UserResource(AccessControl access, UserService users, KeyService keys, AuditLog audit,
-            KeyRotationService rotation, KeyRefs refs) {
+    public UserResource(AccessControl access, UserService users, AuditLog audit, KeyRoutes routes, KeyRefs refs) {
         this.access = access;
         this.users = users;
-        this.keys = keys;
         this.audit = audit;
-        this.rotation = rotation;
+        this.routes = routes;
         this.refs = refs;
     }
 
@@ -132,10 +130,7 @@ public class UserResource {
     public Uni<RestResponse<UserKey>> createUserKey(
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @RequestBody(required = false) @Valid CreateUserKeyRequest request) {
-        CreateUserKeyRequest body = request != null ? request : CreateUserKeyRequest.EMPTY;
-        return audit.audited("createUserKey", access.caller(), userId, null, UserKey::keyId,
-                Uni.createFrom().deferred(() -> keys.createKey(access.requireSelfOrAdmin(userId), userId, body)))
-                .map(key -> RestResponse.status(Status.CREATED, key));
+        return routes.create(scope(userId), "createUserKey", request).map(key -> RestResponse.status(Status.CREATED, key));
     }
 
     @GET
@@ -149,8 +144,7 @@ public class UserResource {
     public Uni<UserKeyList> getUserKeys(@Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = EXPIRING_WITHIN_DOC, example = "7d") @QueryParam("expiringWithin") @Pattern(regexp = Durations.PATTERN, message = Durations.MESSAGE) String expiringWithin,
             @Parameter(description = BUDGET_USED_ABOVE_DOC, example = "0.8") @QueryParam("budgetUsedAbove") @Pattern(regexp = KeyFilter.SHARE, message = KeyFilter.SHARE_MESSAGE) String budgetUsedAbove) {
-        access.requireSelfOrAdmin(userId);
-        return keys.listKeys(userId, KeyFilter.of(expiringWithin, budgetUsedAbove));
+        return routes.list(scope(userId), () -> KeyFilter.of(expiringWithin, budgetUsedAbove)).map(UserKeyList::new);
     }
 
     @GET
@@ -164,8 +158,7 @@ public class UserResource {
     public Uni<ObjectNode> getUserKey(
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
-        access.requireSelfOrAdmin(userId);
-        return refs.ofUser(userId, keyId).flatMap(id -> keys.getKey(userId, id));
+        return routes.get(scope(userId), keyId);
     }
 
     @DELETE
@@ -176,12 +169,7 @@ public class UserResource {
     public Uni<RestResponse<Void>> deleteUserKey(
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId) {
-        return audit.audited("deleteUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> {
-                    var caller = access.requireSelfOrAdmin(userId);
-                    return refs.ofUser(userId, keyId).flatMap(id -> keys.deleteKey(caller, userId, id));
-                }))
-                .map(done -> RestResponse.noContent());
+        return routes.delete(scope(userId), "deleteUserKey", keyId).map(done -> RestResponse.noContent());
     }
 
     @PATCH
@@ -208,11 +196,7 @@ public class UserResource {
             @Parameter(description = USER_ID_DOC, example = USER_ID_EXAMPLE) @PathParam("userId") @NotBlank @Size(max = 255) String userId,
             @Parameter(description = KEY_ID_DOC, example = KEY_ID_EXAMPLE) @PathParam("keyId") @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
             @NotNull(message = "a JSON body is required") @Valid UpdateUserKeyRequest request) {
-        return audit.audited("updateUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> {
-                    var caller = access.requireSelfOrAdmin(userId);
-                    return refs.ofUser(userId, keyId).flatMap(id -> keys.updateKey(caller, userId, id, request));
-                }));
+        return routes.update(scope(userId), "updateUserKey", keyId, request);
     }
 
     @POST
@@ -234,12 +218,26 @@ public class UserResource {
             @RequestBody(required = false, description = "Optional changes applied to the new key, and the old secret's grace period",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegenerateUserKeyRequest.class)))
             @Valid RegenerateUserKeyRequest request) {
-        RegenerateUserKeyRequest body = request != null ? request : RegenerateUserKeyRequest.EMPTY;
-        // the audit names the key acted upon; the rotation's own log line names its new id
-        return audit.audited("regenerateUserKey", access.caller(), userId, keyId, null,
-                Uni.createFrom().deferred(() -> {
-                    var caller = access.requireSelfOrAdmin(userId);
-                    return refs.ofUser(userId, keyId).flatMap(id -> rotation.regenerate(caller, userId, id, body));
-                }));
+        return routes.regenerate(scope(userId), "regenerateUserKey", keyId, request);
+    }
+
+    /** A user's keys: self or admin, audited under the user. */
+    private KeyRoutes.Scope scope(String userId) {
+        return new KeyRoutes.Scope() {
+            @Override
+            public KeyRoutes.Acting authorize() {
+                return new KeyRoutes.Acting(access.requireSelfOrAdmin(userId), KeyOwner.user(userId));
+            }
+
+            @Override
+            public Uni<String> resolve(String keyIdOrRef) {
+                return refs.ofUser(userId, keyIdOrRef);
+            }
+
+            @Override
+            public <T> Uni<T> audited(String operation, String keyId, Function<T, String> keyOf, Uni<T> mutation) {
+                return audit.audited(operation, access.caller(), userId, keyId, keyOf, mutation);
+            }
+        };
     }
 }

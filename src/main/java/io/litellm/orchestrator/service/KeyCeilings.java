@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.Ceilings;
-import io.litellm.orchestrator.api.Durations;
+import io.litellm.orchestrator.client.Durations;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.security.Caller;
 import io.quarkus.runtime.Startup;

@@ -1,6 +1,5 @@
 package io.litellm.orchestrator.service;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,16 +15,38 @@ import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.Ceilings;
 import io.litellm.orchestrator.api.CreateUserKeyRequest;
 import io.litellm.orchestrator.api.UpdateUserKeyRequest;
+import io.litellm.orchestrator.client.KeyRow;
+import io.litellm.orchestrator.client.LiteLlmDtos.TeamInfo;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.litellm.orchestrator.security.Caller;
 
 /**
- * Who may set what on a key. Admins may set everything; a user stays within their own user's limits and within the
- * ceilings of their roles ({@link KeyCeilings}).
+ * Who may set what on a key. Admins may set everything; anyone else stays within the limits of the key's owner (their
+ * user's, or the group's team's) and within the ceilings of their roles ({@link KeyCeilings}).
  */
 @ApplicationScoped
 public class KeyFieldPolicy {
+
+    /**
+     * The budget and models an owner's keys stay within, and who sets them ({@code your user}, {@code the team}) for
+     * the refusals' words.
+     */
+    public record Limits(Double maxBudget, List<String> models, String holder) {
+
+        static Limits of(UserInfo user) {
+            return new Limits(user.maxBudget(), user.models(), "your user");
+        }
+
+        static Limits of(TeamInfo team) {
+            return new Limits(team.maxBudget(), team.models(), "the team");
+        }
+
+        /** Whether the owner may use only some models ({@code all-proxy-models} and none named mean every one). */
+        boolean restrictsModels() {
+            return models != null && !models.isEmpty() && !models.contains("all-proxy-models");
+        }
+    }
 
     private final OrchestratorMetrics metrics;
     private final KeyCeilings ceilings;
@@ -71,9 +92,7 @@ public class KeyFieldPolicy {
             ceilings.checkBudget(mine, changes.maxBudget());
             ceilings.checkTpm(mine, changes.tpmLimit());
             ceilings.checkRpm(mine, changes.rpmLimit());
-            List<String> kept = new ArrayList<>();
-            key.path("models").forEach(model -> kept.add(model.asText()));
-            ceilings.checkModels(mine, changes.models(), kept);
+            ceilings.checkModels(mine, changes.models(), KeyRow.of(key).models());
         });
     }
 
@@ -95,25 +114,32 @@ public class KeyFieldPolicy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Whether {@link #checkCreate} needs the user's row: only a non-admin's {@code maxBudget} and {@code models} are
-     * measured against it.
+     * Whether {@link #checkCreate} needs the owner's limits: only a non-admin's {@code maxBudget} and {@code models}
+     * are measured against them.
      */
-    public boolean createNeedsUser(Caller caller, CreateUserKeyRequest request) {
+    public boolean createNeedsLimits(Caller caller, CreateUserKeyRequest request) {
         return !caller.admin() && (request.maxBudget() != null || request.models() != null);
     }
 
-    /** @param user the user's row; may be null only when {@link #createNeedsUser} is false */
-    public void checkCreate(Caller caller, UserInfo user, CreateUserKeyRequest request) {
+    /**
+     * A non-admin's new key of {@code owner}: no LiteLLM control keys in metadata (a personal key; a group key's
+     * metadata was never checked at creation, and still is not), budget and models within the owner's limits.
+     *
+     * @param limits the owner's; may be null only when {@link #createNeedsLimits} is false
+     */
+    public void checkCreate(Caller caller, KeyOwner owner, Limits limits, CreateUserKeyRequest request) {
         if (caller.admin()) {
             return;
         }
         counted(() -> {
-            checkMetadata(request.metadata());
+            if (owner instanceof KeyOwner.User) {
+                checkMetadata(request.metadata());
+            }
             if (request.maxBudget() != null || request.models() != null) {
                 // never skip a limit for want of the row
-                Objects.requireNonNull(user, "the user's row is needed to check maxBudget and models");
-                checkBudget(user, request.maxBudget());
-                checkModels(user, request.models());
+                Objects.requireNonNull(limits, "the owner's row is needed to check maxBudget and models");
+                checkBudget(limits, request.maxBudget());
+                checkModels(limits, request.models());
             }
         });
     }
@@ -124,7 +150,7 @@ public class KeyFieldPolicy {
             return;
         }
         counted(() -> {
-            if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
+            if (Boolean.FALSE.equals(request.blocked()) && KeyRow.of(key).blocked()) {
                 throw ApiException.notAllowed("blocked: only an admin may unblock a key");
             }
             checkMetadata(request.metadata());
@@ -139,7 +165,7 @@ public class KeyFieldPolicy {
         ObjectNode written = JSON.valueToTree(metadata);
         // the key's reference and rotation record are ours: they stay as they are, an admin's change included
         written.remove(KeyRefs.OWNED);
-        JsonNode current = key.path("metadata");
+        JsonNode current = KeyRow.of(key).metadata();
         for (String owned : KeyRefs.OWNED) {
             if (current.hasNonNull(owned)) {
                 written.set(owned, current.get(owned));
@@ -175,24 +201,24 @@ public class KeyFieldPolicy {
     }
 
     /**
-     * Changes to an existing key ({@code updateUserKey}, and the changes asked with {@code regenerateUserKey}).
-     * Admins may change everything. A non-admin may change alias, metadata, models, limits, budget duration and
-     * block their key, but may not unblock it (an admin's block must hold), raise its budget above their user's, or
-     * add a model their user may not use.
+     * Changes to an existing key ({@code updateUserKey}, {@code updateGroupKey}, and the changes asked with a
+     * regeneration). Admins may change everything. A non-admin may change alias, metadata, models, limits, budget
+     * duration and block the key, but may not unblock it (an admin's block must hold), raise its budget above the
+     * owner's, or add a model the owner may not use.
      *
      * @param key the key's current row in LiteLLM
      */
-    public void checkUpdate(Caller caller, UserInfo user, ObjectNode key, UpdateUserKeyRequest request) {
+    public void checkUpdate(Caller caller, Limits limits, ObjectNode key, UpdateUserKeyRequest request) {
         if (caller.admin()) {
             return;
         }
         counted(() -> {
-            if (Boolean.FALSE.equals(request.blocked()) && key.path("blocked").asBoolean(false)) {
+            if (Boolean.FALSE.equals(request.blocked()) && KeyRow.of(key).blocked()) {
                 throw ApiException.notAllowed("blocked: only an admin may unblock a key");
             }
             checkMetadata(request.metadata());
-            checkBudget(user, request.maxBudget());
-            checkAddedModels(user, key, request.models());
+            checkBudget(limits, request.maxBudget());
+            checkAddedModels(limits, key, request.models());
         });
     }
 
@@ -206,41 +232,33 @@ public class KeyFieldPolicy {
         }
     }
 
-    /** Models the key already has may stay; a new one must be one the user may use. */
-    void checkAddedModels(UserInfo user, ObjectNode key, List<String> models) {
-        if (models == null || !restrictsModels(user)) {
+    /** Models the key already has may stay; a new one must be one the owner may use. */
+    void checkAddedModels(Limits limits, ObjectNode key, List<String> models) {
+        if (models == null || !limits.restrictsModels()) {
             return;
         }
         if (models.isEmpty()) {
             // on a key, an empty list means every model: that would add all of them
             throw ApiException.notAllowed("models: an empty list means every model; name the models instead");
         }
-        List<String> current = new ArrayList<>();
-        for (JsonNode model : key.path("models")) {
-            current.add(model.asText());
-        }
-        checkModels(user, models.stream().filter(model -> !current.contains(model)).toList());
+        List<String> current = KeyRow.of(key).models();
+        checkModels(limits, models.stream().filter(model -> !current.contains(model)).toList());
     }
 
-    private static boolean restrictsModels(UserInfo user) {
-        List<String> allowed = user.models();
-        return allowed != null && !allowed.isEmpty() && !allowed.contains("all-proxy-models");
-    }
-
-    void checkBudget(UserInfo user, Double maxBudget) {
-        if (maxBudget != null && user.maxBudget() != null && maxBudget > user.maxBudget()) {
-            throw ApiException.notAllowed("maxBudget may not exceed your user's budget of " + user.maxBudget());
+    void checkBudget(Limits limits, Double maxBudget) {
+        if (maxBudget != null && limits.maxBudget() != null && maxBudget > limits.maxBudget()) {
+            throw ApiException.notAllowed("maxBudget may not exceed " + limits.holder() + "'s budget of "
+                    + limits.maxBudget());
         }
     }
 
-    void checkModels(UserInfo user, List<String> models) {
-        List<String> allowed = user.models();
-        if (models == null || allowed == null || allowed.isEmpty() || allowed.contains("all-proxy-models")) {
+    void checkModels(Limits limits, List<String> models) {
+        if (models == null || !limits.restrictsModels()) {
             return;
         }
         for (String model : models) {
-            if (!allowed.contains(model)) {
-                throw ApiException.notAllowed("models: your user may not use model " + model);
+            if (!limits.models().contains(model)) {
+                throw ApiException.notAllowed("models: " + limits.holder() + " may not use model " + model);
             }
         }
     }

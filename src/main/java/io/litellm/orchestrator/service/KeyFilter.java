@@ -2,10 +2,11 @@ package io.litellm.orchestrator.service;
 
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
+
 
 import io.litellm.orchestrator.api.ApiException;
-import io.litellm.orchestrator.api.Durations;
+import io.litellm.orchestrator.client.Durations;
+import io.litellm.orchestrator.client.KeyRow;
 
 /**
  * Which keys are about to break: {@code expiringWithin} (a LiteLLM duration: the key expires before now plus it,
@@ -35,21 +36,21 @@ public record KeyFilter(String expiringWithin, Double budgetUsedAbove) {
         return expiringWithin != null || budgetUsedAbove != null;
     }
 
-    /** Whether the row (LiteLLM's {@code expires}, {@code spend}, {@code max_budget}) matches at {@code now}. */
-    public boolean matches(JsonNode row, Instant now) {
+    /** Whether the row (its expiry, spend and budget) matches at {@code now}. */
+    public boolean matches(KeyRow row, Instant now) {
         if (expiringWithin != null) {
-            Instant expires = KeyRotationService.expiresAt(row);
+            Instant expires = Expiry.of(row);
             if (expires == null || expires.isAfter(Durations.expiresAt(expiringWithin, now))) {
                 return false;
             }
         }
         if (budgetUsedAbove != null) {
-            JsonNode budget = row.path("max_budget");
-            if (!budget.isNumber()) {
+            Double budget = row.maxBudget();
+            if (budget == null) {
                 return false;
             }
-            double spend = row.path("spend").asDouble(0);
-            double used = budget.asDouble() > 0 ? spend / budget.asDouble() : Double.POSITIVE_INFINITY;
+            double spend = row.spend();
+            double used = budget > 0 ? spend / budget : Double.POSITIVE_INFINITY;
             return used > budgetUsedAbove;
         }
         return true;

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.security.RandomSource;
 import io.litellm.orchestrator.api.ApiException;
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
 import io.smallrye.mutiny.Uni;
@@ -71,7 +72,7 @@ public class KeyRefs {
 
     /** The reference a key row carries, or null (a key made before references, or outside us). */
     public static String refOf(JsonNode row) {
-        JsonNode ref = row.path("metadata").path(REF);
+        JsonNode ref = row.isObject() ? KeyRow.of((ObjectNode) row).metadata(REF) : row.path(REF);
         return ref.isTextual() && !ref.asText().isEmpty() ? ref.asText() : null;
     }
 
@@ -117,13 +118,12 @@ public class KeyRefs {
 
     /** The metadata in {@code fields}, else a copy of the row's put there; fields we own as the row has them. */
     private static ObjectNode metadataToSend(ObjectNode fields, ObjectNode row) {
-        if (!fields.path("metadata").isObject()) {
-            JsonNode current = row.path("metadata");
-            fields.set("metadata", current.isObject() ? current.deepCopy() : NODES.objectNode());
+        JsonNode current = KeyRow.of(row).metadata();
+        if (!fields.path(KeyRow.METADATA).isObject()) {
+            fields.set(KeyRow.METADATA, current.isObject() ? current.deepCopy() : NODES.objectNode());
         }
-        ObjectNode metadata = (ObjectNode) fields.get("metadata");
+        ObjectNode metadata = (ObjectNode) fields.get(KeyRow.METADATA);
         metadata.remove(OWNED);
-        JsonNode current = row.path("metadata");
         for (String owned : OWNED) {
             if (current.hasNonNull(owned)) {
                 metadata.set(owned, current.get(owned).deepCopy());
@@ -133,7 +133,7 @@ public class KeyRefs {
     }
 
     static int rotations(JsonNode row) {
-        return row.path("metadata").path(ROTATIONS).asInt(0);
+        return row.isObject() ? KeyRow.of((ObjectNode) row).metadata(ROTATIONS).asInt(0) : 0;
     }
 
     /**
@@ -142,7 +142,7 @@ public class KeyRefs {
      * scheduled rotations): a generated client maps {@code rotation_count} and {@code rotationCount} to one name.
      */
     public static ObjectNode show(ObjectNode row) {
-        JsonNode metadata = row.path("metadata");
+        JsonNode metadata = KeyRow.of(row).metadata();
         if (refOf(row) != null) {
             row.put("keyRef", refOf(row));
         } else {
@@ -163,7 +163,7 @@ public class KeyRefs {
         if (!isRef(keyIdOrRef)) {
             return Uni.createFrom().item(keyIdOrRef);
         }
-        return resolve((page, size) -> litellm.listKeys(userId, page, size), "user_id", userId, keyIdOrRef,
+        return resolve((page, size) -> litellm.listKeys(userId, page, size), KeyRow.Owner.USER, userId, keyIdOrRef,
                 "user " + userId);
     }
 
@@ -173,7 +173,7 @@ public class KeyRefs {
             return Uni.createFrom().item(keyIdOrRef);
         }
         String teamId = TeamService.teamIdOf(groupRef);
-        return resolve((page, size) -> litellm.listTeamKeys(teamId, page, size), "team_id", teamId, keyIdOrRef,
+        return resolve((page, size) -> litellm.listTeamKeys(teamId, page, size), KeyRow.Owner.TEAM, teamId, keyIdOrRef,
                 "group " + groupRef);
     }
 
@@ -182,14 +182,15 @@ public class KeyRefs {
      * rotation still carries its reference (its row says which handle it was) but is marked {@code rotated_to}: it is
      * never the one a reference names. Ownership is checked again on the id by the route, as for any key id.
      */
-    private Uni<String> resolve(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, String ownerField,
+    private Uni<String> resolve(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf, KeyRow.Owner ownerField,
             String owner, String ref, String whose) {
         return keys.readAllPages(pageOf, ownerField, owner).map(rows -> {
             List<String> ids = new ArrayList<>();
             for (ObjectNode row : rows) {
-                if (ref.equals(refOf(row)) && !row.path("metadata").hasNonNull(KeyRotationService.ROTATED_TO)
-                        && row.path("token").isTextual()) {
-                    ids.add(row.get("token").asText());
+                KeyRow key = KeyRow.of(row);
+                if (ref.equals(refOf(row)) && !key.metadata().hasNonNull(KeyRotationService.ROTATED_TO)
+                        && key.json().path(KeyRow.TOKEN).isTextual()) {
+                    ids.add(key.token());
                 }
             }
             if (ids.isEmpty()) {

@@ -2,7 +2,6 @@ package io.litellm.orchestrator.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.config.LiteLlmConfig;
 import io.litellm.orchestrator.config.OrchestratorConfig;
@@ -73,38 +73,26 @@ public class RecoverySweep {
     /** Reads up to {@code maxPages} pages of keys and recovers what interrupted rotations left there. */
     public Uni<Found> sweep(int maxPages) {
         int size = Math.min(PAGE, litellmConfig.listPageSize());
-        return page(1, size, maxPages, new ArrayList<>()).flatMap(this::recoverAll);
-    }
-
-    private Uni<List<ObjectNode>> page(int page, int size, int maxPages, List<ObjectNode> leftovers) {
-        return litellm.listKeys(null, page, size).flatMap(response -> {
-            List<JsonNode> rows = response.keys() != null ? response.keys() : List.of();
-            for (JsonNode row : rows) {
-                if (row.isObject() && (isLeftover((ObjectNode) row) || inGrace((ObjectNode) row))) {
-                    leftovers.add(((ObjectNode) row).deepCopy());
-                }
-            }
-            boolean more = response.totalPages() != null ? page < response.totalPages() : rows.size() >= size;
-            if (!more || page >= maxPages) {
-                return Uni.createFrom().item(leftovers);
-            }
-            return page(page + 1, size, maxPages, leftovers);
-        });
+        return KeyPages.read((page, pageSize) -> litellm.listKeys(null, page, pageSize),
+                row -> isLeftover(row) || inGrace(row), 1, size, next -> next <= maxPages)
+                .map(KeyPages.Pages::rows)
+                .flatMap(this::recoverAll);
     }
 
     /** A copy we marked, or a claim we derived (so a caller's own metadata cannot make a key look like one). */
     private boolean isLeftover(ObjectNode row) {
-        String token = row.path("token").asText(null);
+        String token = KeyRow.of(row).token();
         if (recovery.markOf(token, row) != null) {
             return true;
         }
-        JsonNode claim = row.path("metadata").path(RotationClaims.MARK);
+        JsonNode claim = KeyRow.of(row).metadata(RotationClaims.MARK);
         return claim.isObject() && token != null && claims.isClaimOf(token, claim.path("key").asText(""));
     }
 
     /** An old key living out a grace period: it names its successor and has an expiry. */
     private static boolean inGrace(ObjectNode row) {
-        return row.path("metadata").hasNonNull(KeyRotationService.ROTATED_TO) && row.hasNonNull("expires");
+        KeyRow key = KeyRow.of(row);
+        return key.metadata().hasNonNull(KeyRotationService.ROTATED_TO) && key.hasExpiry();
     }
 
     private Uni<Found> recoverAll(List<ObjectNode> leftovers) {
@@ -114,10 +102,10 @@ public class RecoverySweep {
         for (ObjectNode row : leftovers) {
             if (!isLeftover(row)) {
                 // its grace ends at its expiry: deleted then (at once when past), which evicts LiteLLM's cached row
-                Instant ends = KeyRotationService.expiresAt(row);
+                Instant ends = Expiry.of(row);
                 Duration wait = ends == null || ends.isBefore(now) ? Duration.ZERO : Duration.between(now, ends);
-                rotation.endGraceLater(row.path("token").asText(),
-                        row.path("metadata").path(KeyRotationService.ROTATED_TO).asText(), wait, RotationRecovery.RECOVERY);
+                rotation.endGraceLater(KeyRow.of(row).token(),
+                        KeyRow.of(row).metadata(KeyRotationService.ROTATED_TO).asText(), wait, RotationRecovery.RECOVERY);
                 counts[2]++;
                 continue;
             }
@@ -130,7 +118,7 @@ public class RecoverySweep {
             all = all.call(() -> recoverOne(row).invoke(done -> counts[0] += done ? 1 : 0)
                     .onFailure().recoverWithItem(failure -> {
                         LOG.warnf("Recovery sweep: could not undo what key %s was left for (%s)",
-                                row.path("token").asText(), failure.getMessage());
+                                KeyRow.of(row).token(), failure.getMessage());
                         return false;
                     }));
         }
@@ -138,7 +126,7 @@ public class RecoverySweep {
     }
 
     private Uni<Boolean> recoverOne(ObjectNode row) {
-        JsonNode claim = row.path("metadata").path(RotationClaims.MARK);
+        JsonNode claim = KeyRow.of(row).metadata(RotationClaims.MARK);
         if (claim.isObject()) {
             return recovery.undoInterrupted(claim).replaceWith(true);
         }
@@ -147,11 +135,11 @@ public class RecoverySweep {
 
     /** Looks at a leftover again once its lease has ended: reads it afresh (it may be committed or gone by then). */
     private void later(ObjectNode row, Duration wait) {
-        String token = row.path("token").asText();
+        String token = KeyRow.of(row).token();
         Uni.createFrom().voidItem().onItem().delayIt().by(wait)
                 .flatMap(waited -> litellm.findKey(token))
                 .flatMap(found -> found.isEmpty() ? Uni.createFrom().item(false)
-                        : recoverOne(found.get().put("token", token)))
+                        : recoverOne(KeyRow.of(found.get()).withToken(token).json()))
                 .subscribe().with(done -> {
                     if (done) {
                         LOG.infof("Recovery sweep: undid the interrupted rotation left as key %s", token);
@@ -161,13 +149,13 @@ public class RecoverySweep {
     }
 
     private static Instant leaseEnd(ObjectNode row) {
-        JsonNode copy = row.path("metadata").path(RotationRecovery.COPY_MARK);
-        String value = copy.isObject() ? copy.path("until").asText(null) : row.path("expires").asText(null);
-        if (value == null) {
+        JsonNode copy = KeyRow.of(row).metadata(RotationRecovery.COPY_MARK);
+        String value = copy.isObject() ? copy.path("until").asText(null) : KeyRow.of(row).expires();
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {
-            return KeyRotationService.expiresAt(row.deepCopy().put("expires", value));
+            return KeyRow.parseTime(value);
         } catch (RuntimeException e) {
             return null;
         }

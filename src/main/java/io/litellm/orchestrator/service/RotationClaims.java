@@ -19,12 +19,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.security.RandomSource;
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
+import io.litellm.orchestrator.client.KeyBody;
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.UpstreamException;
 import io.litellm.orchestrator.config.LiteLlmConfig;
@@ -60,7 +61,6 @@ public class RotationClaims {
     static final int MAX_GENERATIONS = 4;
 
     private static final Logger LOG = Logger.getLogger(RotationClaims.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
@@ -111,15 +111,15 @@ public class RotationClaims {
         String secret = secret(keyId, generation);
         String claimHash = sha256(secret);
         String nonce = UUID.randomUUID().toString();
-        ObjectNode body = JSON.createObjectNode().put("key", secret).put("blocked", true).put("max_budget", 0.0)
-                .put("duration", Math.max(1, config.regenerate().claimTtl().toSeconds()) + "s");
-        ObjectNode mark = body.putObject("metadata").putObject(MARK).put("key", keyId).put("nonce", nonce)
+        KeyBody body = KeyBody.generate(secret).blocked(true).maxBudget(0.0)
+                .expiresIn(Math.max(1, config.regenerate().claimTtl().toSeconds()));
+        ObjectNode mark = body.newMetadata().putObject(MARK).put("key", keyId).put("nonce", nonce)
                 .put("by", changedBy).put(RotationRecovery.COPY, sha256(copySecret));
         if (alias != null) {
             mark.put(RotationRecovery.ALIAS, alias);
         }
         Throwable[] sendFailure = new Throwable[1];
-        return litellm.generateKey(body, changedBy)
+        return litellm.generateKey(body.json(), changedBy)
                 .replaceWith(Boolean.TRUE)
                 // a failed or timed-out insert may still have landed: the row is the judge
                 .onFailure(failure -> !(failure instanceof UpstreamException.Unreachable)).recoverWithItem(failure -> {
@@ -137,8 +137,8 @@ public class RotationClaims {
             return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY,
                     "Could not reserve the key for rotation in LiteLLM; nothing was changed", null, sendFailure));
         }
-        JsonNode mark = found.get().path("metadata").path(MARK);
-        Instant expires = KeyRotationService.expiresAt(found.get());
+        JsonNode mark = KeyRow.of(found.get()).metadata(MARK);
+        Instant expires = Expiry.of(found.get());
         if (nonce.equals(mark.path("nonce").asText(null))) {
             Instant leaseEnd = expires != null ? expires : Instant.now().plus(config.regenerate().claimTtl());
             return Uni.createFrom().item(new Claim(keyId, claimHash, copySecret, leaseEnd, List.copyOf(stale)));

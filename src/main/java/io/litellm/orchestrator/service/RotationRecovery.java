@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.client.KeyBody;
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.config.LiteLlmConfig;
 import io.smallrye.mutiny.Multi;
@@ -88,7 +90,7 @@ public class RotationRecovery {
 
     /** The copy's verified mark, or null when the row carries none or one we did not sign. */
     ObjectNode markOf(String copyHash, JsonNode row) {
-        JsonNode mark = row.path("metadata").path(COPY_MARK);
+        JsonNode mark = KeyRow.view(row).metadata(COPY_MARK);
         if (!mark.isObject() || copyHash == null || !mark.path("of").isTextual() || !mark.path("until").isTextual()) {
             return null;
         }
@@ -115,9 +117,7 @@ public class RotationRecovery {
         ObjectNode clean = metadata != null && metadata.isObject() ? ((ObjectNode) metadata).deepCopy()
                 : JSON.createObjectNode();
         clean.remove(COPY_MARK);
-        ObjectNode body = JSON.createObjectNode().put("key", copyHash);
-        body.set("metadata", clean);
-        return litellm.updateKey(body, changedBy);
+        return litellm.updateKey(KeyBody.update(copyHash).metadata(clean).json(), changedBy);
     }
 
     // --- recovery ------------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ public class RotationRecovery {
             if (found.isEmpty()) {
                 LOG.warnf("Rotation of key %s was interrupted after the old key was deleted: its copy %s stays as the "
                         + "key (its secret was never delivered; rotate it)", keyId, copyHash);
-                return commit(copyHash, copyRow.path("metadata"), RECOVERY).replaceWith(Outcome.KEPT);
+                return commit(copyHash, KeyRow.view(copyRow).metadata(), RECOVERY).replaceWith(Outcome.KEPT);
             }
             return undo(copyHash, found.get(), mark)
                     .invoke(() -> LOG.infof("Interrupted rotation of key %s undone: its copy %s deleted, the key "
@@ -192,7 +192,7 @@ public class RotationRecovery {
         List<ObjectNode> orphans = new ArrayList<>();
         Instant now = Instant.now();
         rows.removeIf(row -> {
-            ObjectNode mark = markOf(row.path("token").asText(null), row);
+            ObjectNode mark = markOf(KeyRow.of(row).token(), row);
             if (mark == null) {
                 return false;
             }
@@ -207,7 +207,7 @@ public class RotationRecovery {
         return Multi.createFrom().iterable(orphans)
                 .onItem().transformToUniAndConcatenate(row -> recoverRow(row).onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Could not undo the interrupted rotation left as key %s (%s); it stays hidden",
-                            row.path("token").asText(), failure.getMessage());
+                            KeyRow.of(row).token(), failure.getMessage());
                     return Outcome.NOTHING;
                 }))
                 .collect().asList()
@@ -216,7 +216,7 @@ public class RotationRecovery {
 
     /** Recovers a listed row if it is a copy past its lease. */
     Uni<Outcome> recoverRow(JsonNode row) {
-        String copyHash = row.path("token").asText(null);
+        String copyHash = KeyRow.view(row).token();
         ObjectNode mark = markOf(copyHash, row);
         return mark == null ? Uni.createFrom().item(Outcome.NOTHING) : recover(copyHash, row, mark);
     }
@@ -229,41 +229,40 @@ public class RotationRecovery {
 
     /** Gives the old key back what the rotation took: its alias, and after a grace rotation its expiry. */
     private Uni<Void> restoreOld(String keyId, ObjectNode old, String copyHash, ObjectNode mark) {
-        ObjectNode body = JSON.createObjectNode().put("key", keyId);
+        KeyBody body = KeyBody.update(keyId);
+        KeyRow row = KeyRow.of(old);
         String alias = mark.path(ALIAS).asText(null);
-        if (alias != null && !old.path("key_alias").isTextual()) {
-            body.put("key_alias", alias);
+        if (alias != null && !row.hasAlias()) {
+            body.alias(alias);
         }
-        JsonNode metadata = old.path("metadata");
+        JsonNode metadata = row.metadata();
         if (copyHash.equals(metadata.path(KeyRotationService.ROTATED_TO).asText(null))) {
             ObjectNode restored = ((ObjectNode) metadata).deepCopy();
             restored.remove(List.of(KeyRotationService.ROTATED_TO, KeyRotationService.ROTATED_AT));
-            body.set("metadata", restored);
+            body.metadata(restored);
             Instant expires = instant(mark.path("expires").asText(null));
             if (expires == null) {
                 // LiteLLM's update: duration "-1" sets expires to None (key_management_endpoints.py,
                 // prepare_key_update_data)
-                body.put("duration", "-1");
+                body.neverExpires();
             } else {
                 long seconds = Duration.between(Instant.now(), expires).toSeconds();
                 if (seconds > 0) {
-                    body.put("duration", seconds + "s");
+                    body.expiresIn(seconds);
                 }
             }
         }
-        if (body.size() == 1) {
+        if (body.sendsNothing()) {
             return Uni.createFrom().voidItem();
         }
-        return litellm.updateKey(body, RECOVERY).onFailure().recoverWithUni(failure -> {
-            if (!"-1".equals(body.path("duration").asText(null))) {
+        return litellm.updateKey(body.json(), RECOVERY).onFailure().recoverWithUni(failure -> {
+            if (!body.liftsExpiry()) {
                 return Uni.createFrom().failure(failure);
             }
             // a release that does not know "-1": the rest still goes back; the grace expiry stays
             LOG.warnf("Key %s: LiteLLM refused to clear its expiry after an interrupted grace rotation (%s); it "
                     + "keeps the grace period's expiry", keyId, failure.getMessage());
-            ObjectNode rest = body.deepCopy();
-            rest.remove("duration");
-            return litellm.updateKey(rest, RECOVERY);
+            return litellm.updateKey(body.copy().keepExpiry().json(), RECOVERY);
         });
     }
 
@@ -273,11 +272,11 @@ public class RotationRecovery {
             return Uni.createFrom().item(Optional.empty());
         }
         return litellm.findKey(keyId).flatMap(found -> {
-            if (found.isEmpty() || found.get().path("key_alias").isTextual()) {
+            if (found.isEmpty() || KeyRow.of(found.get()).hasAlias()) {
                 return Uni.createFrom().item(Optional.<String> empty());
             }
-            ObjectNode body = JSON.createObjectNode().put("key", keyId).put("key_alias", alias);
-            return litellm.updateKey(body, RECOVERY).replaceWith(Optional.of(alias));
+            return litellm.updateKey(KeyBody.update(keyId).alias(alias).json(), RECOVERY)
+                    .replaceWith(Optional.of(alias));
         }).onFailure().recoverWithItem(failure -> {
             // not worth failing a rotation for: the alias can be set again by hand
             LOG.warnf("Could not give key %s its alias back after an interrupted rotation (%s)", keyId,

@@ -7,8 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.CreateUserRequest;
@@ -20,6 +18,7 @@ import io.litellm.orchestrator.client.LiteLlmDtos;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.LiteLlmDtos.UserInfo;
 import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.client.UpstreamException.Reason;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.observability.AuditLog;
 import io.litellm.orchestrator.security.Caller;
@@ -31,7 +30,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class UserService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiteLlmClient litellm;
     private final OrchestratorConfig config;
@@ -77,7 +75,7 @@ public class UserService {
                             .invoke(created -> known.remember(userId));
                 })
                 // a concurrent creation can still win the race between our check and LiteLLM's insert
-                .onFailure(UserService::isDuplicate).transform(failure -> alreadyExists(userId))
+                .onFailure(UpstreamException.because(Reason.DUPLICATE_USER)).transform(failure -> alreadyExists(userId))
                 .map(created -> new UserInfo(userId, created.maxBudget(), created.budgetDuration(),
                         created.spend() != null ? created.spend() : 0.0, created.createdAt(), List.of()))
                 .flatMap(this::withCreatedAt)
@@ -135,7 +133,7 @@ public class UserService {
                         .invoke(created -> known.remember(id))
                         .map(created -> new UserInfo(id, created.maxBudget(), created.budgetDuration(),
                                 created.spend() != null ? created.spend() : 0.0, created.createdAt(), List.of()))
-                        .onFailure(UserService::isDuplicate).recoverWithUni(() -> requireExisting(id))
+                        .onFailure(UpstreamException.because(Reason.DUPLICATE_USER)).recoverWithUni(() -> requireExisting(id))
                         .onFailure(failure -> !(failure instanceof ApiException)).transform(failure ->
                                 new ApiException(ErrorKind.BAD_GATEWAY, "Could not create your LiteLLM user: "
                                         + failure.getMessage(), null, failure)))
@@ -164,13 +162,7 @@ public class UserService {
         return requireUser(userId)
                 .flatMap(existing -> litellm.changeUser(upstream, caller.principal()))
                 // /user/update answers the row after the change; read it back only if an answer lacks it
-                .flatMap(answer -> {
-                    JsonNode row = answer.path("data");
-                    if (row.isObject() && userId.equals(row.path("user_id").asText(null))) {
-                        return Uni.createFrom().item(JSON.convertValue(row, UserInfo.class));
-                    }
-                    return requireUser(userId);
-                })
+                .flatMap(after -> after.isPresent() ? Uni.createFrom().item(after.get()) : requireUser(userId))
                 .map(UserService::toUser);
     }
 
@@ -187,15 +179,5 @@ public class UserService {
 
     private static ApiException alreadyExists(String userId) {
         return ApiException.conflict("User " + userId + " already exists");
-    }
-
-    private static boolean isDuplicate(Throwable failure) {
-        if (!(failure instanceof UpstreamException upstream)) {
-            return false;
-        }
-        String message = String.valueOf(upstream.getMessage()).toLowerCase();
-        boolean sayDuplicate = message.contains("already exists") || message.contains("unique constraint");
-        return (failure instanceof UpstreamException.Rejected rejected && (rejected.status() == 409 || sayDuplicate))
-                || (failure instanceof UpstreamException.Failed && sayDuplicate);
     }
 }

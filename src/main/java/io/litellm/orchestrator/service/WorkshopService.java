@@ -23,23 +23,22 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
-import io.litellm.orchestrator.api.Secrets;
 import io.litellm.orchestrator.api.WorkshopAttendee;
 import io.litellm.orchestrator.api.WorkshopMember;
 import io.litellm.orchestrator.api.WorkshopRequest;
 import io.litellm.orchestrator.api.WorkshopResult;
 import io.litellm.orchestrator.api.WorkshopView;
+import io.litellm.orchestrator.client.KeyBody;
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.client.LiteLlmDtos.GenerateKeyRequest;
-import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
 import io.litellm.orchestrator.client.LiteLlmDtos.NewUserRequest;
 import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.client.UpstreamException.Reason;
 import io.litellm.orchestrator.config.LiteLlmConfig;
 import io.litellm.orchestrator.config.OrchestratorConfig;
 import io.litellm.orchestrator.security.Caller;
@@ -78,6 +77,8 @@ public class WorkshopService {
     private static final Pattern ATTENDEE_NUMBER = Pattern.compile("(\\d+)@");
     /** Metadata field of a key whose provisioning call has not answered yet. */
     public static final String PENDING = "orchestrator_workshop_pending";
+    /** Metadata field naming the workshop a key belongs to. */
+    static final String WORKSHOP = "workshop";
 
     private final LiteLlmClient litellm;
     private final KeyService keys;
@@ -172,7 +173,7 @@ public class WorkshopService {
         }
         return scan(workshopId).flatMap(rows -> {
             List<ObjectNode> surplus = rows.stream()
-                    .filter(row -> !wanted.contains(row.path("key_alias").asText())).toList();
+                    .filter(row -> !wanted.contains(String.valueOf(KeyRow.of(row).alias()))).toList();
             if (surplus.isEmpty()) {
                 return Uni.createFrom().item(List.<WorkshopAttendee>of());
             }
@@ -228,14 +229,14 @@ public class WorkshopService {
         NewUserRequest user = new NewUserRequest(userId, config.userDefaults().maxBudget().orElse(null),
                 config.userDefaults().budgetDuration().orElse(null), false);
         return litellm.createUser(user, caller.principal()).replaceWithVoid()
-                .onFailure(WorkshopService::isDuplicateUser).recoverWithNull()
+                .onFailure(UpstreamException.because(Reason.DUPLICATE_USER)).recoverWithNull()
                 .invoke(() -> known.remember(userId));
     }
 
     private Uni<WorkshopAttendee> generate(Caller caller, String workshopId, WorkshopRequest request, String userId,
             String alias, Instant pendingUntil) {
         var workshops = config.workshops();
-        Map<String, Object> metadata = KeyRefs.forNewKey(Map.of("workshop", workshopId));
+        Map<String, Object> metadata = KeyRefs.forNewKey(Map.of(WORKSHOP, workshopId));
         Map<String, Object> pending = new LinkedHashMap<>(metadata);
         pending.put(PENDING, Map.of("until", pendingUntil.toString()));
         GenerateKeyRequest key = new GenerateKeyRequest(userId, alias,
@@ -244,7 +245,7 @@ public class WorkshopService {
                 null, request.duration() != null ? request.duration() : workshops.defaultDuration(),
                 pending, null, null, null, null);
         return litellm.generateKey(key, caller.principal())
-                .onFailure(KeyService::isAliasConflict).transform(failure -> ApiException.conflict("key alias " + alias
+                .onFailure(UpstreamException.because(Reason.ALIAS_TAKEN)).transform(failure -> ApiException.conflict("key alias " + alias
                         + " is taken by another key (a concurrent call, or a key of another user)"))
                 .map(generated -> {
                     if (generated.key() == null || generated.keyHash() == null) {
@@ -269,10 +270,10 @@ public class WorkshopService {
                     if (attendee.keySecret() == null) {
                         return Uni.createFrom().item(attendee);
                     }
-                    ObjectNode body = JsonNodeFactory.instance.objectNode().put("key", attendee.keyId());
+                    KeyBody body = KeyBody.update(attendee.keyId());
                     // /key/update replaces metadata as a whole: the key keeps its reference
-                    body.putObject("metadata").put("workshop", workshopId).put(KeyRefs.REF, attendee.keyRef());
-                    return litellm.updateKey(body, caller.principal()).replaceWith(attendee)
+                    body.newMetadata().put(WORKSHOP, workshopId).put(KeyRefs.REF, attendee.keyRef());
+                    return litellm.updateKey(body.json(), caller.principal()).replaceWith(attendee)
                             .onFailure().recoverWithUni(failure -> litellm.deleteKey(attendee.keyId(), caller.principal())
                                     .onFailure().recoverWithNull()
                                     .replaceWith(new WorkshopAttendee(attendee.userId(), null, null,
@@ -290,12 +291,12 @@ public class WorkshopService {
     }
 
     private static boolean isPending(ObjectNode row) {
-        return row.path("metadata").has(PENDING);
+        return KeyRow.of(row).metadata().has(PENDING);
     }
 
     private static Instant pendingUntil(ObjectNode row) {
         try {
-            return Instant.parse(row.path("metadata").path(PENDING).path("until").asText(""));
+            return Instant.parse(KeyRow.of(row).metadata(PENDING).path("until").asText(""));
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
@@ -309,8 +310,9 @@ public class WorkshopService {
                 throw notFound(workshopId);
             }
             List<WorkshopMember> members = rows.stream()
-                    .map(row -> new WorkshopMember(userOf(row), token(row), row.path("key_alias").asText(null),
-                            number(row, "spend"), number(row, "max_budget"), row.path("expires").asText(null)))
+                    .map(KeyRow::of)
+                    .map(row -> new WorkshopMember(row.userId(), row.token(), row.alias(), row.spendOrNull(),
+                            row.maxBudget(), row.expires()))
                     .sorted(Comparator.comparingInt((WorkshopMember m) -> attendeeNumber(m.userId()))
                             .thenComparing(WorkshopMember::userId))
                     .toList();
@@ -347,37 +349,16 @@ public class WorkshopService {
 
     /** Every key row whose metadata names the workshop, without secrets; pages read {@code maxConcurrency} at once. */
     Uni<List<ObjectNode>> scan(String workshopId) {
-        int size = Math.min(100, litellmConfig.listPageSize());
         int maxPages = config.workshops().scanMaxPages();
-        return litellm.listKeys(null, 1, size).flatMap(first -> {
-            int pages = first.totalPages() != null ? first.totalPages() : 1;
-            if (pages > maxPages) {
-                return Uni.createFrom().failure(new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM holds more than "
+        return KeyPages.readConcurrently((page, size) -> litellm.listKeys(null, page, size),
+                row -> isOfWorkshop(KeyRow.of(row), workshopId), Math.min(100, litellmConfig.listPageSize()),
+                maxPages, concurrency(), () -> new ApiException(ErrorKind.BAD_GATEWAY, "LiteLLM holds more than "
                         + maxPages + " pages of keys; raise orchestrator.workshops.scan-max-pages"));
-            }
-            Uni<List<KeyListResponse>> rest = pages <= 1 ? Uni.createFrom().item(List.of())
-                    : Multi.createFrom().range(2, pages + 1)
-                            .onItem().transformToUni(page -> litellm.listKeys(null, page, size))
-                            .merge(concurrency()).collect().asList();
-            return rest.map(others -> {
-                List<ObjectNode> rows = new ArrayList<>();
-                collect(first, workshopId, rows);
-                others.forEach(page -> collect(page, workshopId, rows));
-                return rows;
-            });
-        });
     }
 
-    private static void collect(KeyListResponse page, String workshopId, List<ObjectNode> rows) {
-        if (page.keys() == null) {
-            return;
-        }
-        for (JsonNode key : page.keys()) {
-            if (key.isObject() && workshopId.equals(key.path("metadata").path("workshop").asText(null))
-                    && key.path("key_alias").asText("").startsWith(workshopId + "-")) {
-                rows.add(KeyService.stripSecrets((ObjectNode) key.deepCopy()));
-            }
-        }
+    private static boolean isOfWorkshop(KeyRow row, String workshopId) {
+        return workshopId.equals(row.metadata(WORKSHOP).asText(null)) && row.alias() != null
+                && row.alias().startsWith(workshopId + "-");
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
@@ -400,19 +381,15 @@ public class WorkshopService {
     }
 
     private static Optional<ObjectNode> workshopKey(List<ObjectNode> rows, String alias) {
-        return rows.stream().filter(row -> alias.equals(row.path("key_alias").asText(null))).findFirst();
+        return rows.stream().filter(row -> alias.equals(KeyRow.of(row).alias())).findFirst();
     }
 
     private static String token(ObjectNode row) {
-        return row.path("token").asText(null);
+        return KeyRow.of(row).token();
     }
 
     private static String userOf(ObjectNode row) {
-        return row.path("user_id").asText(null);
-    }
-
-    private static Double number(ObjectNode row, String field) {
-        return row.path(field).isNumber() ? row.get(field).asDouble() : null;
+        return KeyRow.of(row).userId();
     }
 
     /** The attendee number in {@code participant12@…}, for ordering; others sort last. */
@@ -435,31 +412,13 @@ public class WorkshopService {
         return ApiException.notFound("Workshop " + workshopId + " not found (it has no keys)");
     }
 
-    private static boolean isDuplicateUser(Throwable failure) {
-        if (!(failure instanceof UpstreamException.Rejected) && !(failure instanceof UpstreamException.Failed)) {
-            return false;
-        }
-        String message = String.valueOf(failure.getMessage()).toLowerCase();
-        return message.contains("already exists") || message.contains("unique constraint")
-                || (failure instanceof UpstreamException.Rejected rejected && rejected.status() == 409);
-    }
-
     /** What went wrong for one attendee, in words fit for the answer: never a secret, never a stack trace. */
     static String describe(Throwable failure) {
         if (failure instanceof ApiException api) {
             return api.getMessage();
         }
-        if (failure instanceof UpstreamException.Rejected rejected) {
-            return "LiteLLM rejected it (" + rejected.status() + "): " + Secrets.mask(rejected.getMessage());
-        }
-        if (failure instanceof UpstreamException.Failed failed) {
-            return "LiteLLM failed (" + failed.status() + ")";
-        }
-        if (failure instanceof UpstreamException.Interrupted interrupted) {
-            return interrupted.timedOut() ? "LiteLLM did not answer in time" : "the connection to LiteLLM broke";
-        }
-        if (failure instanceof UpstreamException.Unreachable) {
-            return "LiteLLM is unreachable";
+        if (failure instanceof UpstreamException upstream) {
+            return upstream.describe();
         }
         if (failure instanceof TimeoutException) {
             return "LiteLLM did not answer in time";

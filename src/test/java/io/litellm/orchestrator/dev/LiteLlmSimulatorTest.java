@@ -149,7 +149,7 @@ class LiteLlmSimulatorTest {
     @Test
     void aliasesAreUniqueAcrossAllKeys() {
         generate("{\"user_id\":\"alice\",\"key_alias\":\"shared\"}");
-        // LiteLLM's exact words (_enforce_unique_key_alias); KeyService.isAliasConflict matches on them
+        // LiteLLM's exact words (_enforce_unique_key_alias); UpstreamErrors.isAliasTaken (client/) recognises them
         assertLiteLlmError(post(litellm, "/key/generate", "{\"user_id\":\"bob\",\"key_alias\":\"shared\"}"), 400,
                 "key_alias", "Key with alias 'shared' already exists. Unique key aliases across all keys are required.");
         String other = generate("{\"user_id\":\"bob\",\"key_alias\":\"mine\"}").get("token").asText();

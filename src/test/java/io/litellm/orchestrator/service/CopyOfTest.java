@@ -13,7 +13,7 @@ import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.ErrorKind;
 
 /**
- * {@link KeyRotationService#copyOf}: the {@code /key/generate} body for a successor, from a row shaped like the newest
+ * {@link CopyRotation#copyOf}: the {@code /key/generate} body for a successor, from a row shaped like the newest
  * line's {@code /key/info} (every column of LiteLLM_VerificationToken in schema.prisma, plus what info attaches).
  */
 class CopyOfTest {
@@ -39,7 +39,7 @@ class CopyOfTest {
 
     @Test
     void aNewestLineRowCopiesOnlyWhatGenerateTakes() throws Exception {
-        ObjectNode copy = KeyRotationService.copyOf("bob", newestRow(), JSON.createObjectNode(), "laptop");
+        ObjectNode copy = CopyRotation.copyOf("bob", newestRow(), JSON.createObjectNode(), "laptop");
         assertEquals(JSON.readTree("""
                 {"key_alias":"laptop","spend":0.75,"models":["gpt-4o"],"aliases":{},"config":{},"router_settings":{},
                  "permissions":{},"metadata":{"team":"core"},"rpm_limit":10,"max_budget":5.0,"budget_duration":"30d",
@@ -55,7 +55,7 @@ class CopyOfTest {
         row.putArray("policies").add("no-pii");
         row.putObject("budget_limits").put("gpt-4o", 1.0);
         ApiException refused = assertThrows(ApiException.class,
-                () -> KeyRotationService.copyOf("bob", row, JSON.createObjectNode(), "laptop"));
+                () -> CopyRotation.copyOf("bob", row, JSON.createObjectNode(), "laptop"));
         assertEquals(ErrorKind.NOT_IMPLEMENTED, refused.kind());
         assertTrue(refused.getMessage().contains("policies") && refused.getMessage().contains("budget_limits"),
                 refused.getMessage());
@@ -66,19 +66,19 @@ class CopyOfTest {
         ObjectNode row = newestRow();
         row.put("tpd_cap", 100);
         ApiException refused = assertThrows(ApiException.class,
-                () -> KeyRotationService.copyOf("bob", row, JSON.createObjectNode(), null));
+                () -> CopyRotation.copyOf("bob", row, JSON.createObjectNode(), null));
         assertTrue(refused.getMessage().contains("tpd_cap"), refused.getMessage());
         row.putNull("tpd_cap");
-        KeyRotationService.copyOf("bob", row, JSON.createObjectNode(), null);
+        CopyRotation.copyOf("bob", row, JSON.createObjectNode(), null);
     }
 
     @Test
     void modelMaxBudgetNeedsALicenceToBeCopied() throws Exception {
         ObjectNode row = newestRow();
-        assertTrue(!KeyRotationService.needsLicenceToCopy(
-                KeyRotationService.copyOf("bob", row, JSON.createObjectNode(), null)));
+        assertTrue(!CopyRotation.needsLicenceToCopy(
+                CopyRotation.copyOf("bob", row, JSON.createObjectNode(), null)));
         row.putObject("model_max_budget").putObject("gpt-4o").put("budget_limit", 1.0);
-        assertTrue(KeyRotationService.needsLicenceToCopy(
-                KeyRotationService.copyOf("bob", row, JSON.createObjectNode(), null)));
+        assertTrue(CopyRotation.needsLicenceToCopy(
+                CopyRotation.copyOf("bob", row, JSON.createObjectNode(), null)));
     }
 }

@@ -60,12 +60,12 @@ public class CrashScenes {
         if (step == Step.ALIAS_FREED) {
             return scene;
         }
-        ObjectNode copy = KeyRotationService.copyOf(userId, old, JSON.createObjectNode(), alias);
+        ObjectNode copy = CopyRotation.copyOf(userId, old, JSON.createObjectNode(), alias);
         copy.put("key", claim.copySecret());
         ObjectNode metadata = copy.path("metadata").isObject() ? (ObjectNode) copy.get("metadata")
                 : copy.putObject("metadata");
         metadata.set(RotationRecovery.COPY_MARK, recovery.copyMark(claim.copyHash(), keyId, alias,
-                KeyRotationService.expiresAt(old), leaseEnd));
+                Expiry.of(old), leaseEnd));
         litellm.generateKey(copy, userId).await().atMost(WAIT);
         if (step == Step.GRACE_SET) {
             ObjectNode marks = old.path("metadata").isObject() ? ((ObjectNode) old.get("metadata")).deepCopy()

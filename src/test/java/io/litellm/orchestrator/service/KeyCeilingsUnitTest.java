@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.api.Ceilings;
-import io.litellm.orchestrator.api.Durations;
+import io.litellm.orchestrator.client.Durations;
 import io.litellm.orchestrator.api.ErrorKind;
 import io.litellm.orchestrator.security.Caller;
 
@@ -128,9 +128,9 @@ class KeyCeilingsUnitTest {
                 .put("expires", Instant.now().plusSeconds(3600).toString());
         ObjectNode asked = json.createObjectNode().put("duration", "14d");
 
-        assertEquals("14d", KeyRotationService.copyOf("ivy", old, asked, null).path("duration").asText());
+        assertEquals("14d", CopyRotation.copyOf("ivy", old, asked, null).path("duration").asText());
         // without one, the copy keeps the old key's remaining life
-        assertTrue(KeyRotationService.copyOf("ivy", old, json.createObjectNode(), null).path("duration").asText()
+        assertTrue(CopyRotation.copyOf("ivy", old, json.createObjectNode(), null).path("duration").asText()
                 .matches("3[56][0-9]{2}s"));
     }
 }

@@ -1,4 +1,4 @@
-package io.litellm.orchestrator.api;
+package io.litellm.orchestrator.security;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.litellm.orchestrator.api;
+package io.litellm.orchestrator.client;
 
 /** The duration syntax LiteLLM parses ({@code 30s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}, {@code 1mo}). */
 public final class Durations {
