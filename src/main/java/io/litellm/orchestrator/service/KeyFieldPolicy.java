@@ -122,8 +122,8 @@ public class KeyFieldPolicy {
     }
 
     /**
-     * A non-admin's new key of {@code owner}: no LiteLLM control keys in metadata (a personal key; a group key's
-     * metadata was never checked at creation, and still is not), budget and models within the owner's limits.
+     * A non-admin's new key of {@code owner}, personal or a group's: no LiteLLM control keys and none of our own
+     * marks in metadata, budget and models within the owner's limits.
      *
      * @param limits the owner's; may be null only when {@link #createNeedsLimits} is false
      */
@@ -132,9 +132,7 @@ public class KeyFieldPolicy {
             return;
         }
         counted(() -> {
-            if (owner instanceof KeyOwner.User) {
-                checkMetadata(request.metadata());
-            }
+            checkMetadata(request.metadata());
             if (request.maxBudget() != null || request.models() != null) {
                 // never skip a limit for want of the row
                 Objects.requireNonNull(limits, "the owner's row is needed to check maxBudget and models");

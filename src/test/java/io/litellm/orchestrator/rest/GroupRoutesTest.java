@@ -160,6 +160,18 @@ class GroupRoutesTest extends ApiTest {
     }
 
     @Test
+    void memberMayNotPutLiteLlmControlsOrOurMarksIntoANewTeamKeysMetadata() {
+        teamExists(PLATFORM_TEAM, PLATFORM, null, null);
+        keyGenerated("null", SECRET, hash("controls"));
+        as(jane()).body("{\"metadata\":{\"guardrails\":[\"none\"]}}").post(BASE + "/groups/" + PLATFORM_PATH + "/keys")
+                .then().statusCode(403).body("message", containsString("metadata.guardrails"));
+        as(jane()).body("{\"metadata\":{\"orchestrator_key_ref\":\"kr_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}}")
+                .post(BASE + "/groups/" + PLATFORM_PATH + "/keys")
+                .then().statusCode(403).body("message", containsString("metadata.orchestrator_key_ref"));
+        litellm().verify(0, postRequestedFor(urlPathEqualTo("/key/generate")));
+    }
+
+    @Test
     void memberStaysWithinTheTeamsLimitsAdminMayNot() {
         teamExists(PLATFORM_TEAM, PLATFORM, 20.0, "[\"gpt-4o\"]");
         keyGenerated("null", SECRET, hash("limits"));

@@ -83,14 +83,17 @@ class KeyFieldPolicyTest {
     }
 
     @Test
-    void controlMetadataIsAnAdminsOnAPersonalKey() {
+    void controlMetadataIsAnAdminsOnAnyNewKey() {
         String message = refused(() -> policy.checkCreate(BOB, KeyOwner.user("bob"), null,
                 create(null, null, Map.of("tags", List.of("x"), "guardrails", List.of()))));
         assertEquals("metadata.guardrails: only an admin may set LiteLLM's control keys in metadata "
                 + "(guardrails, tags)", message);
-        // a group key's creation never checked them, and still does not (behaviour kept; a change is the lead's call)
-        policy.checkCreate(BOB, KeyOwner.group(new GroupCaller(BOB, true), "platform"), TEAM,
-                create(null, null, Map.of("guardrails", List.of())));
+        // a group member's new team key is held to the same rule (it once was not checked at all)
+        assertEquals("metadata.guardrails: only an admin may set LiteLLM's control keys in metadata (guardrails)",
+                refused(() -> policy.checkCreate(BOB, KeyOwner.group(new GroupCaller(BOB, true), "platform"), TEAM,
+                        create(null, null, Map.of("guardrails", List.of())))));
+        assertTrue(refused(() -> policy.checkCreate(BOB, KeyOwner.group(new GroupCaller(BOB, true), "platform"),
+                TEAM, create(null, null, Map.of(KeyRefs.REF, "kr_x")))).startsWith("metadata." + KeyRefs.REF));
         assertTrue(refused(() -> policy.checkKeyChange(BOB, row("{}"), change(null, null,
                 Map.of(KeyRefs.REF, "kr_x"), null))).startsWith("metadata." + KeyRefs.REF));
     }
