@@ -44,7 +44,7 @@ public class FindingsResource {
     @Schema(name = "PendingFinding")
     public record PendingFinding(
             @Schema(description = "The event's deterministic id: the same on every replica and every retry",
-                    examples = "evt_3f2a9c0d1e4b5a6978877665544332211") String id,
+                    examples = "evt_3f2a9c0d1e4b5a697887766554433221") String id,
             @Schema(enumeration = { "key.expiring", "key.budget_threshold", "user.budget_threshold" }) String type,
             @Schema(enumeration = { "low", "normal", "high", "critical" }) String severity,
             @Schema(description = "user, group, or none (a team key of no group)") String ownerType,
