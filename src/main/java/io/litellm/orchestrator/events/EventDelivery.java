@@ -117,34 +117,38 @@ public class EventDelivery {
         return queue.size() + inFlight.get();
     }
 
-    /** Queues the event for every destination; never blocks. */
-    public void publish(LifecycleEvent event) {
+    /** Queues the event for every destination; never blocks. Answers whether every destination got it queued. */
+    public boolean publish(LifecycleEvent event) {
         if (!running) {
-            return;
+            return false;
         }
+        boolean queued = true;
         String entityRef = recipient(event);
         if (backstageOn() && entityRef != null) {
             String body = Payloads.backstageNotification(event, entityRef, link(event), config.backstage().topic())
                     .toString();
-            offer(new Outgoing(BACKSTAGE, event, URI.create(stripSlash(config.backstage().baseUrl().get())
+            queued &= offer(new Outgoing(BACKSTAGE, event, URI.create(stripSlash(config.backstage().baseUrl().get())
                     + NOTIFICATIONS_PATH), body));
         }
         List<String> urls = webhookUrls();
         if (!urls.isEmpty()) {
             String body = Payloads.cloudEvent(event, config.webhook().source()).toString();
             for (String url : urls) {
-                offer(new Outgoing(WEBHOOK, event, URI.create(url.trim()), body));
+                queued &= offer(new Outgoing(WEBHOOK, event, URI.create(url.trim()), body));
             }
         }
+        return queued;
     }
 
-    private void offer(Outgoing outgoing) {
-        if (!queue.offer(outgoing)) {
-            counter("orchestrator.events.dropped", "Events dropped because the delivery queue was full",
-                    outgoing.sink()).increment();
-            LOG.warnf("Event %s (%s) to %s dropped: the delivery queue is full (orchestrator.events.delivery.queue-size)",
-                    outgoing.event().id(), outgoing.event().kind().type, outgoing.sink());
+    private boolean offer(Outgoing outgoing) {
+        if (queue.offer(outgoing)) {
+            return true;
         }
+        counter("orchestrator.events.dropped", "Events dropped because the delivery queue was full",
+                outgoing.sink()).increment();
+        LOG.warnf("Event %s (%s) to %s dropped: the delivery queue is full (orchestrator.events.delivery.queue-size)",
+                outgoing.event().id(), outgoing.event().kind().type, outgoing.sink());
+        return false;
     }
 
     private void sendLoop() {

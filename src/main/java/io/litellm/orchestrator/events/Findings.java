@@ -44,6 +44,21 @@ public final class Findings {
             return (value + "#" + claim).equals(metadata.path(MARKS).path(mark).asText(null));
         }
 
+        /** Removes this finding's marks from {@code metadata} where they still hold {@code claim}; answers whether any. */
+        public boolean unmarkFrom(ObjectNode metadata, String claim) {
+            if (!(metadata.get(MARKS) instanceof ObjectNode marks)) {
+                return false;
+            }
+            boolean removed = false;
+            for (String covered : covers) {
+                if ((value + "#" + claim).equals(marks.path(covered).asText(null))) {
+                    marks.remove(covered);
+                    removed = true;
+                }
+            }
+            return removed;
+        }
+
         /** Writes this finding's marks with {@code claim} into {@code metadata}, keeping every other field. */
         public void markInto(ObjectNode metadata, String claim) {
             JsonNode marks = metadata.get(MARKS);

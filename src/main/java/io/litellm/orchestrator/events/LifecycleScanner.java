@@ -231,16 +231,51 @@ public class LifecycleScanner {
             return write(subject, metadata)
                     .onItem().delayIt().by(config.scan().claimSettle())
                     .flatMap(written -> read(subject))
-                    .map(after -> {
-                        int count = 0;
-                        for (Finding finding : open) {
-                            if (after.isPresent() && finding.claimedIn(after.get(), claim)) {
-                                delivery.publish(finding.event());
-                                count++;
-                            }
+                    .flatMap(after -> {
+                        List<Finding> held = open.stream()
+                                .filter(finding -> after.isPresent() && finding.claimedIn(after.get(), claim)).toList();
+                        if (held.isEmpty()) {
+                            return Uni.createFrom().item(0);
                         }
-                        return count;
+                        return awaitRoom(deliveries, ROOM_WAIT).map(room -> {
+                            List<Finding> dropped = held.stream().filter(f -> !delivery.publish(f.event())).toList();
+                            return dropped;
+                        }).flatMap(dropped -> dropped.isEmpty() ? Uni.createFrom().item(held.size())
+                                : unmark(subject, dropped, claim).replaceWith(held.size() - dropped.size()));
                     });
+        });
+    }
+
+    /** How long a scan waits for room in the delivery queue before it sends anyway (and unmarks what is dropped). */
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(30);
+
+    /** Waits (without blocking a thread) until the queue has room for {@code deliveries}, or {@code within} passed. */
+    private Uni<Boolean> awaitRoom(int deliveries, Duration within) {
+        if (delivery.hasRoom(deliveries) || within.isNegative() || within.isZero()) {
+            return Uni.createFrom().item(delivery.hasRoom(deliveries));
+        }
+        Duration step = Duration.ofMillis(100);
+        return Uni.createFrom().voidItem().onItem().delayIt().by(step)
+                .flatMap(nothing -> awaitRoom(deliveries, within.minus(step)));
+    }
+
+    /**
+     * Takes back the marks of findings whose event the full queue dropped, so the next scan (of any replica) sends
+     * them: only marks still holding this claim, on top of the metadata as it is now.
+     */
+    private Uni<Void> unmark(Subject subject, List<Finding> dropped, String claim) {
+        return read(subject).flatMap(current -> {
+            if (current.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            ObjectNode metadata = current.get();
+            boolean changed = false;
+            for (Finding finding : dropped) {
+                changed |= finding.unmarkFrom(metadata, claim);
+            }
+            LOG.warnf("Lifecycle scan: %d finding(s) of %s %s not queued; left for the next scan", dropped.size(),
+                    subject.user() ? "user" : "key", subject.id());
+            return changed ? write(subject, metadata).replaceWithVoid() : Uni.createFrom().voidItem();
         });
     }
 

@@ -39,7 +39,7 @@ public class EventReceiversResource implements QuarkusTestResourceLifecycleManag
         config.put("orchestrator.events.backstage.token", BACKSTAGE_TOKEN);
         config.put("orchestrator.events.webhook.urls", receivers.baseUrl() + WEBHOOK_PATH);
         config.put("orchestrator.events.webhook.secret", WEBHOOK_SECRET);
-        config.put("orchestrator.events.delivery.queue-size", "4");
+        config.put("orchestrator.events.delivery.queue-size", "8");
         config.put("orchestrator.events.delivery.senders", "1");
         config.put("orchestrator.events.delivery.max-attempts", "5");
         config.put("orchestrator.events.delivery.backoff", "50ms");

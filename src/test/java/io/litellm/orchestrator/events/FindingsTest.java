@@ -77,6 +77,19 @@ class FindingsTest {
     }
 
     @Test
+    void aDroppedFindingsMarksAreTakenBackOnlyWhereTheyAreItsOwn() {
+        ObjectNode row = row("2026-12-08T00:00:00Z", null, null);
+        ObjectNode metadata = (ObjectNode) row.get("metadata");
+        Finding finding = of(row).get(0);
+        finding.markInto(metadata, "mine");
+        assertThat(finding.unmarkFrom(metadata, "theirs")).isFalse();
+        assertThat(of(row)).isEmpty();
+        assertThat(finding.unmarkFrom(metadata, "mine")).isTrue();
+        assertThat(of(row)).hasSize(1);
+        assertThat(metadata.path("orchestrator_key_ref").asText()).startsWith("kr_");
+    }
+
+    @Test
     void budgetThresholdsFireOncePerBudget() {
         assertThat(of(row(null, 7.0, 10.0))).isEmpty();
         ObjectNode row = row(null, 8.5, 10.0);

@@ -177,6 +177,15 @@ class LifecycleEventsTest {
         awaitTrue("the queue empty", () -> delivery.pending() == 0);
     }
 
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private double count(String name, String sink) {
         Counter counter = registry.find(name).tag("sink", sink).counter();
         return counter == null ? 0 : counter.count();
@@ -343,6 +352,9 @@ class LifecycleEventsTest {
         assertThat(metadata.path("orchestrator_key_ref").asText()).isEqualTo("kr_aaaaaaaaaaaaaaaaaaaaaaaaaa");
         assertThat(metadata.path(Findings.MARKS).has("expiry-1d")).isTrue();
         assertThat(metadata.path(Findings.MARKS).has("expiry-7d")).isTrue();
+        // the owner's own metadata change keeps the marks (they are the orchestrator's, as the key's reference is)
+        as("alice").body("{\"metadata\":{\"team\":\"ai\"}}").when().patch(API + "/users/alice/keys/" + soon)
+                .then().statusCode(200);
         assertThat(one.scan().await().atMost(Duration.ofSeconds(30)).sent()).isZero();
         as("root").when().get(API + "/admin/findings").then().statusCode(200)
                 .body("findings", org.hamcrest.Matchers.empty());
@@ -352,13 +364,17 @@ class LifecycleEventsTest {
     @Test
     @Order(5)
     void aFullQueueDropsAndCountsButNeverHoldsARoute() {
-        // both receivers hang: the one sender is stuck, so the queue (4) fills up
+        // both receivers hang: the one sender is stuck, so the queue (8 deliveries, 2 per key event) fills up
         receivers().resetAll();
-        receiversAnswer(2000);
+        receiversAnswer(3000);
         double dropped = count("orchestrator.events.dropped", "webhook") + count("orchestrator.events.dropped",
                 "backstage");
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 12 && count("orchestrator.events.dropped", "webhook")
+                + count("orchestrator.events.dropped", "backstage") == dropped; i++) {
             createKey("bob", "busy-" + i);
+            // a created key's event is queued once its alias was read back
+            awaitTrue("the event queued or dropped", () -> delivery.pending() > 0);
+            sleepBriefly();
         }
         awaitTrue("an event dropped", () -> count("orchestrator.events.dropped", "webhook")
                 + count("orchestrator.events.dropped", "backstage") > dropped);
