@@ -153,4 +153,14 @@ interface LiteLlmApi {
     @Path("/key/list")
     Uni<KeyListResponse> listTeamKeys(@QueryParam("team_id") String teamId, @QueryParam("page") int page,
             @QueryParam("size") int size, @QueryParam("return_full_object") boolean returnFullObject);
+
+    /** {@code /user/info} as LiteLLM answers it: {@code user_info} is the whole user row, metadata included. */
+    @GET
+    @Path("/user/info")
+    Uni<JsonNode> userInfoJson(@QueryParam("user_id") String userId);
+
+    /** {@code /user/update} with a body built by rule (the lifecycle events' marks in a user's metadata). */
+    @POST
+    @Path("/user/update")
+    Uni<JsonNode> updateUserJson(ObjectNode body, @HeaderParam(CHANGED_BY) String changedBy);
 }

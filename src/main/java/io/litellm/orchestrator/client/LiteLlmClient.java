@@ -203,4 +203,17 @@ public class LiteLlmClient {
     public Uni<KeyListResponse> listTeamKeys(String teamId, int page, int size) {
         return read(() -> api.listTeamKeys(teamId, page, size, true));
     }
+
+    /** The user's whole row ({@code user_info}, metadata included), or empty when LiteLLM does not know the user. */
+    public Uni<Optional<ObjectNode>> findUserRow(String userId) {
+        return read(() -> api.userInfoJson(userId))
+                .map(response -> Optional.of(response.path("user_info"))
+                        .filter(info -> info.isObject() && info.hasNonNull("user_id")).map(ObjectNode.class::cast))
+                .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
+    }
+
+    /** {@code /user/update} with a JSON body ({@code user_id} and the fields to set); answers LiteLLM's reply. */
+    public Uni<JsonNode> changeUserJson(ObjectNode request, String changedBy) {
+        return write(() -> api.updateUserJson(request, changedBy));
+    }
 }

@@ -413,6 +413,11 @@ public final class LiteLlmSimulator {
                 user.set(field, body.get(field));
             }
         }
+        // internal_user_endpoints.py: _update_internal_user_params drops an empty {} and prepare_metadata_fields
+        // stores the metadata sent as the whole new object (no merge with the old one), as /key/update does
+        if (body.path("metadata").isObject() && !body.get("metadata").isEmpty()) {
+            user.set("metadata", body.get("metadata").deepCopy());
+        }
         user.put("updated_at", Instant.now().toString());
         return Reply.json(200, JSON.createObjectNode().put("user_id", userId).set("data", user.deepCopy()));
     }

@@ -9,6 +9,7 @@ import org.jboss.logging.MDC;
 
 import io.litellm.orchestrator.api.ApiException;
 import io.litellm.orchestrator.client.UpstreamException;
+import io.litellm.orchestrator.events.LifecycleEvents;
 import io.litellm.orchestrator.security.Caller;
 import io.litellm.orchestrator.security.ControlCharacters;
 import io.smallrye.mutiny.Uni;
@@ -25,9 +26,11 @@ public class AuditLog {
             "audit.targetKey", "audit.outcome", "audit.upstreamStatus" };
 
     private final OrchestratorMetrics metrics;
+    private final LifecycleEvents events;
 
-    public AuditLog(OrchestratorMetrics metrics) {
+    public AuditLog(OrchestratorMetrics metrics, LifecycleEvents events) {
         this.metrics = metrics;
+        this.events = events;
     }
 
     /** Audits {@code mutation} when it ends; the key id, if the target key is known only from the result, comes from {@code keyOf}. */
@@ -39,6 +42,9 @@ public class AuditLog {
                 key = keyOf.apply(item);
             }
             record(operation, caller, targetUser, key, outcome(failure), upstreamStatus(failure));
+            if (failure == null) {
+                events.mutation(operation, targetUser, targetKey, item);
+            }
         });
     }
 
@@ -70,6 +76,9 @@ public class AuditLog {
                 MDC.remove(field);
             }
         }
+        if (failure == null) {
+            events.workshop(operation, caller, workshopId, counts);
+        }
     }
 
     void record(String operation, Caller caller, String targetUser, String targetKey, String outcome,
@@ -89,6 +98,9 @@ public class AuditLog {
                 key = keyOf.apply(item);
             }
             record(operation, caller, actingAs, group, key, outcome(failure), upstreamStatus(failure));
+            if (failure == null) {
+                events.mutation(operation, group, targetKey, item);
+            }
         });
     }
 

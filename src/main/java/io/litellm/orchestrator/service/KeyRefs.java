@@ -39,7 +39,7 @@ public class KeyRefs {
     public static final String REF = "orchestrator_key_ref";
     public static final String ROTATIONS = "orchestrator_rotation_count";
     public static final String ROTATED_AT = "orchestrator_last_rotated_at";
-    public static final Set<String> OWNED = Set.of(REF, ROTATIONS, ROTATED_AT);
+    public static final Set<String> OWNED = Set.of(REF, ROTATIONS, ROTATED_AT, io.litellm.orchestrator.events.Findings.MARKS);
 
     /** A key id, LiteLLM's token hash. */
     public static final String KEY_ID = "[0-9a-fA-F]{64}";
