@@ -29,6 +29,7 @@ public final class KeyRow {
     public static final String SPEND = "spend";
     public static final String MAX_BUDGET = "max_budget";
     public static final String MODELS = "models";
+    public static final String BUDGET_RESET_AT = "budget_reset_at";
     /** Fields of a key row that may hold a secret; they never leave the orchestrator. */
     private static final List<String> SECRET_FIELDS = List.of("key", "api_key");
 
@@ -164,6 +165,11 @@ public final class KeyRow {
 
     private Double number(String field) {
         return json.path(field).isNumber() ? json.get(field).asDouble() : null;
+    }
+
+    /** When LiteLLM next resets the key's spend ({@code budget_duration}); null when it does not. */
+    public String budgetResetAt() {
+        return json.path(BUDGET_RESET_AT).asText(null);
     }
 
     /** {@code expires} as LiteLLM printed it; null when the key never expires. */

@@ -212,8 +212,15 @@ public class LiteLlmClient {
                 .onFailure(LiteLlmClient::isNotFound).recoverWithItem(Optional.empty());
     }
 
-    /** {@code /user/update} with a JSON body ({@code user_id} and the fields to set); answers LiteLLM's reply. */
-    public Uni<JsonNode> changeUserJson(ObjectNode request, String changedBy) {
-        return write(() -> api.updateUserJson(request, changedBy));
+    /** Writes a user's whole metadata ({@code /user/update} replaces the object; send every field to keep). */
+    public Uni<JsonNode> setUserMetadata(String userId, ObjectNode metadata, String changedBy) {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("user_id", userId);
+        body.set("metadata", metadata);
+        return write(() -> api.updateUserJson(body, changedBy));
+    }
+
+    /** Writes a key's whole metadata ({@code /key/update} replaces the object; send every field to keep). */
+    public Uni<JsonNode> setKeyMetadata(String keyHash, ObjectNode metadata, String changedBy) {
+        return changeKey(KeyBody.update(keyHash).metadata(metadata).json(), changedBy);
     }
 }

@@ -1,5 +1,8 @@
 package io.litellm.orchestrator.events;
 
+import io.litellm.orchestrator.client.UserRow;
+import io.litellm.orchestrator.service.KeyRefs;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Findings {
 
     /** The metadata field holding the marks. */
-    public static final String MARKS = "orchestrator_notified";
+    public static final String MARKS = KeyRefs.NOTIFIED;
 
     private Findings() {
     }
@@ -70,7 +73,7 @@ public final class Findings {
     }
 
     /** The findings of one key not yet marked in its metadata. */
-    public static List<Finding> ofKey(KeyRow row, Owner owner, Instant now, List<Duration> leadTimes,
+    public static List<Finding> ofKey(ScannedKey row, Owner owner, Instant now, List<Duration> leadTimes,
             List<Double> thresholds) {
         List<Finding> found = new ArrayList<>();
         if (row.bookkeeping() || row.keyId() == null) {
@@ -105,13 +108,13 @@ public final class Findings {
     }
 
     /** The budget finding of one user ({@code /user/info}'s row) not yet marked in its metadata, if any. */
-    public static List<Finding> ofUser(JsonNode user, Instant now, List<Double> thresholds) {
-        String userId = KeyRow.text(user, "user_id");
+    public static List<Finding> ofUser(JsonNode json, Instant now, List<Double> thresholds) {
+        UserRow user = UserRow.view(json);
+        String userId = user.userId();
         List<Finding> found = new ArrayList<>();
-        budget(EventKind.USER_BUDGET_THRESHOLD, userId, Owner.user(userId), null, null, null,
-                KeyRow.number(user, "spend"), KeyRow.number(user, "max_budget"), KeyRow.text(user, "budget_reset_at"),
-                now, thresholds).ifPresent(found::add);
-        found.removeIf(finding -> finding.markedIn(user.path("metadata")));
+        budget(EventKind.USER_BUDGET_THRESHOLD, userId, Owner.user(userId), null, null, null, user.spend(),
+                user.maxBudget(), user.budgetResetAt(), now, thresholds).ifPresent(found::add);
+        found.removeIf(finding -> finding.markedIn(user.metadata()));
         return found;
     }
 

@@ -101,7 +101,7 @@ public class LifecycleEvents {
         String description = kind == EventKind.KEY_CREATED ? "A new key was issued."
                 : "The key got a new secret; the old one stops working (at once or after its grace period).";
         litellm.findKey(keyId)
-                .map(row -> row.map(KeyRow::of).map(KeyRow::keyAlias).orElse(null))
+                .map(row -> row.map(ScannedKey::of).map(ScannedKey::keyAlias).orElse(null))
                 .onFailure().recoverWithItem((String) null)
                 .subscribe().with(alias -> delivery.publish(new LifecycleEvent(LifecycleEvent.idOf(kind.type, keyId),
                         kind, Instant.now(), owner, keyId, keyRef, alias, null, description, details)));
@@ -111,7 +111,7 @@ public class LifecycleEvents {
         if (!(item instanceof JsonNode node)) {
             return;
         }
-        KeyRow row = KeyRow.of(node);
+        ScannedKey row = ScannedKey.of(node);
         EventKind kind = blocked ? EventKind.KEY_BLOCKED : EventKind.KEY_UNBLOCKED;
         Instant now = Instant.now();
         delivery.publish(new LifecycleEvent(LifecycleEvent.idOf(kind.type, row.keyId(), now.toEpochMilli()), kind, now,

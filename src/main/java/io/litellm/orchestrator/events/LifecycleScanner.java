@@ -3,7 +3,6 @@ package io.litellm.orchestrator.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +18,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.litellm.orchestrator.client.KeyRow;
 import io.litellm.orchestrator.client.LiteLlmClient;
-import io.litellm.orchestrator.client.LiteLlmDtos.KeyListResponse;
+import io.litellm.orchestrator.client.UserRow;
 import io.litellm.orchestrator.config.EventsConfig;
-import io.litellm.orchestrator.config.LiteLlmConfig;
 import io.litellm.orchestrator.events.Findings.Finding;
+import io.litellm.orchestrator.service.KeyService;
+import io.litellm.orchestrator.service.TeamService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -49,7 +49,6 @@ public class LifecycleScanner {
 
     private static final Logger LOG = Logger.getLogger("io.litellm.orchestrator.events");
     private static final String CHANGED_BY = "litellm-orchestrator (lifecycle scan)";
-    private static final String GROUP_TEAM_PREFIX = "grp-";
 
     /** What one scan read and did. */
     public record ScanResult(int keys, int users, List<Finding> findings, int sent, int skipped) {
@@ -60,15 +59,14 @@ public class LifecycleScanner {
     }
 
     private final LiteLlmClient litellm;
+    private final KeyService keys;
     private final EventsConfig config;
-    private final LiteLlmConfig litellmConfig;
     private final EventDelivery delivery;
 
-    public LifecycleScanner(LiteLlmClient litellm, EventsConfig config, LiteLlmConfig litellmConfig,
-            EventDelivery delivery) {
+    public LifecycleScanner(LiteLlmClient litellm, KeyService keys, EventsConfig config, EventDelivery delivery) {
         this.litellm = litellm;
+        this.keys = keys;
         this.config = config;
-        this.litellmConfig = litellmConfig;
         this.delivery = delivery;
     }
 
@@ -129,11 +127,11 @@ public class LifecycleScanner {
     private Uni<Found> find() {
         Instant now = Instant.now();
         Map<String, Uni<Owner>> teams = new ConcurrentHashMap<>();
-        return allKeys().flatMap(rows -> {
+        return keys.everyKey(config.scan().maxPages(), concurrency()).flatMap(rows -> {
             Set<String> userIds = new LinkedHashSet<>();
             List<Uni<Subject>> keySubjects = new ArrayList<>();
             for (JsonNode node : rows) {
-                KeyRow row = KeyRow.of(node);
+                ScannedKey row = ScannedKey.of(node);
                 if (row.bookkeeping() || row.keyId() == null) {
                     continue;
                 }
@@ -165,47 +163,17 @@ public class LifecycleScanner {
     }
 
     /** A key's owner: its user; for a group's team key, the group (the team's alias is the group ref). */
-    private Uni<Owner> ownerOf(KeyRow row, Map<String, Uni<Owner>> teams) {
+    private Uni<Owner> ownerOf(ScannedKey row, Map<String, Uni<Owner>> teams) {
         if (row.userId() != null) {
             return Uni.createFrom().item(Owner.user(row.userId()));
         }
-        if (row.teamId() == null || !row.teamId().startsWith(GROUP_TEAM_PREFIX)) {
+        if (!TeamService.isGroupTeam(row.teamId())) {
             return Uni.createFrom().item(Owner.none());
         }
         return teams.computeIfAbsent(row.teamId(), teamId -> litellm.findTeam(teamId)
                 .map(team -> team.map(found -> Owner.group(found.teamAlias())).orElse(Owner.none()))
                 .onFailure().recoverWithItem(Owner.none())
                 .memoize().indefinitely());
-    }
-
-    /** Every key row, page by page: the first page says how many there are, the rest are read a few at once. */
-    private Uni<List<JsonNode>> allKeys() {
-        int size = litellmConfig.listPageSize();
-        return litellm.listAllKeys(1, size).flatMap(first -> {
-            int pages = Math.min(first.totalPages() == null ? 1 : first.totalPages(), config.scan().maxPages());
-            List<JsonNode> rows = new ArrayList<>(rowsOf(first));
-            if (pages <= 1) {
-                return Uni.createFrom().item(rows);
-            }
-            List<Integer> rest = new ArrayList<>();
-            for (int page = 2; page <= pages; page++) {
-                rest.add(page);
-            }
-            return Multi.createFrom().iterable(rest)
-                    .onItem().transformToUni(page -> litellm.listAllKeys(page, size)).merge(concurrency())
-                    .collect().asList()
-                    .map(more -> {
-                        more.forEach(page -> rows.addAll(rowsOf(page)));
-                        // pages read at once may overlap if keys came or went meanwhile: one row per key
-                        Map<String, JsonNode> unique = new LinkedHashMap<>();
-                        rows.forEach(row -> unique.putIfAbsent(row.path("token").asText(""), row));
-                        return List.copyOf(unique.values());
-                    });
-        });
-    }
-
-    private static List<JsonNode> rowsOf(KeyListResponse page) {
-        return page.keys() == null ? List.of() : page.keys().stream().filter(JsonNode::isObject).toList();
     }
 
     /** Claims the subject's findings (see the class comment) and sends those it holds; answers how many. */
@@ -281,22 +249,16 @@ public class LifecycleScanner {
 
     /** The subject's metadata as LiteLLM holds it now; empty when the key or user is gone. */
     private Uni<Optional<ObjectNode>> read(Subject subject) {
-        Uni<Optional<ObjectNode>> row = subject.user() ? litellm.findUserRow(subject.id()) : litellm.findKey(subject.id());
-        return row.map(found -> found.map(r -> {
-            JsonNode metadata = r.path("metadata");
-            return metadata.isObject() ? (ObjectNode) metadata.deepCopy() : JsonNodeFactory.instance.objectNode();
-        }));
+        if (subject.user()) {
+            return litellm.findUserRow(subject.id()).map(found -> found.map(row -> UserRow.view(row).metadataCopy()));
+        }
+        return litellm.findKey(subject.id()).map(found -> found.map(row -> KeyRow.of(row).metadataCopy()));
     }
 
     /** Writes the whole metadata object back (LiteLLM replaces it), every existing field kept. */
     private Uni<JsonNode> write(Subject subject, ObjectNode metadata) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        if (subject.user()) {
-            body.put("user_id", subject.id()).set("metadata", metadata);
-            return litellm.changeUserJson(body, CHANGED_BY);
-        }
-        body.put("key", subject.id()).set("metadata", metadata);
-        return litellm.changeKey(body, CHANGED_BY);
+        return subject.user() ? litellm.setUserMetadata(subject.id(), metadata, CHANGED_BY)
+                : litellm.setKeyMetadata(subject.id(), metadata, CHANGED_BY);
     }
 
     private int concurrency() {

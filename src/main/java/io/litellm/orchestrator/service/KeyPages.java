@@ -1,7 +1,9 @@
 package io.litellm.orchestrator.service;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -66,36 +68,42 @@ final class KeyPages {
     /**
      * Every page, the first alone and then the others {@code concurrency} at once, as many as the first page's
      * {@code total_pages} says (one when it does not say); fails with {@code tooMany} when that is more than
-     * {@code maxPages}. For reads that cover all keys and must be quick (a workshop's).
+     * {@code maxPages}, or (no {@code tooMany}) reads only the first {@code maxPages}. For reads that cover all keys
+     * and must be quick (a workshop's, the lifecycle scans'). Pages read at once may overlap when keys come or go
+     * meanwhile: one row per key.
      */
     static Uni<List<ObjectNode>> readConcurrently(BiFunction<Integer, Integer, Uni<KeyListResponse>> pageOf,
             Predicate<ObjectNode> keep, int size, int maxPages, int concurrency, Supplier<ApiException> tooMany) {
         return pageOf.apply(1, size).flatMap(first -> {
             int pages = first.totalPages() != null ? first.totalPages() : 1;
             if (pages > maxPages) {
-                return Uni.createFrom().failure(tooMany.get());
+                if (tooMany != null) {
+                    return Uni.createFrom().failure(tooMany.get());
+                }
+                pages = maxPages;
             }
             Uni<List<KeyListResponse>> rest = pages <= 1 ? Uni.createFrom().item(List.of())
                     : Multi.createFrom().range(2, pages + 1)
                             .onItem().transformToUni(page -> pageOf.apply(page, size))
                             .merge(concurrency).collect().asList();
             return rest.map(others -> {
-                List<ObjectNode> rows = new ArrayList<>();
+                Map<String, ObjectNode> rows = new LinkedHashMap<>();
                 keep(first, keep, rows);
                 others.forEach(page -> keep(page, keep, rows));
-                return rows;
+                return List.copyOf(rows.values());
             });
         });
     }
 
-    private static void keep(KeyListResponse page, Predicate<ObjectNode> keep, List<ObjectNode> rows) {
+    private static void keep(KeyListResponse page, Predicate<ObjectNode> keep, Map<String, ObjectNode> rows) {
         if (page.keys() == null) {
             return;
         }
         for (JsonNode key : page.keys()) {
-            ObjectNode row = KeyRefs.show(KeyRow.listed(key).json());
+            KeyRow listed = KeyRow.listed(key);
+            ObjectNode row = KeyRefs.show(listed.json());
             if (keep.test(row)) {
-                rows.add(row);
+                rows.putIfAbsent(listed.token() != null ? listed.token() : "#" + rows.size(), row);
             }
         }
     }

@@ -39,7 +39,9 @@ public class KeyRefs {
     public static final String REF = "orchestrator_key_ref";
     public static final String ROTATIONS = "orchestrator_rotation_count";
     public static final String ROTATED_AT = "orchestrator_last_rotated_at";
-    public static final Set<String> OWNED = Set.of(REF, ROTATIONS, ROTATED_AT, io.litellm.orchestrator.events.Findings.MARKS);
+    /** The lifecycle events' "already sent" marks (events/Findings): kept with the key so every replica sees them. */
+    public static final String NOTIFIED = "orchestrator_notified";
+    public static final Set<String> OWNED = Set.of(REF, ROTATIONS, ROTATED_AT, NOTIFIED);
 
     /** A key id, LiteLLM's token hash. */
     public static final String KEY_ID = "[0-9a-fA-F]{64}";
@@ -203,5 +205,15 @@ public class KeyRefs {
             }
             return ids.get(0);
         });
+    }
+
+    /**
+     * A row that is no key of anybody's own: a rotation's claim, a copy still in flight, or an old key living out a
+     * rotation's grace period.
+     */
+    public static boolean isBookkeeping(KeyRow row) {
+        JsonNode metadata = row.metadata();
+        return metadata.has(RotationClaims.MARK) || metadata.has(RotationRecovery.COPY_MARK)
+                || metadata.hasNonNull(CopyRotation.ROTATED_TO);
     }
 }

@@ -180,6 +180,15 @@ public class KeyService {
     }
 
     /** One owned key's row as listed (no secret); 404 for a key that is not the user's. */
+    /**
+     * Every key, users' and groups' alike, without secrets: the first {@code maxPages} pages of LiteLLM's list, read
+     * {@code concurrency} at once (for the lifecycle scans; no caller's request waits on it).
+     */
+    public Uni<List<ObjectNode>> everyKey(int maxPages, int concurrency) {
+        return KeyPages.readConcurrently(litellm::listAllKeys, row -> true, litellmConfig.listPageSize(), maxPages,
+                concurrency, null);
+    }
+
     public Uni<ObjectNode> getKey(String userId, String keyId) {
         return getKey(KeyOwner.user(userId), keyId);
     }

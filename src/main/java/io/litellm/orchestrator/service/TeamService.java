@@ -47,6 +47,11 @@ public class TeamService {
         this.metrics = metrics;
     }
 
+    /** Whether {@code teamId} is one this service derived for a group (not one of LiteLLM's own teams). */
+    public static boolean isGroupTeam(String teamId) {
+        return teamId != null && teamId.startsWith(TEAM_ID_PREFIX);
+    }
+
     /**
      * The LiteLLM team id of a group: {@code grp-} and the first 40 hex digits (160 bits) of the SHA-256 of the
      * group ref as given (UTF-8, case kept). Deterministic, so no mapping is stored; of a fixed length and

@@ -38,7 +38,7 @@ class FindingsTest {
     }
 
     private static List<Finding> of(ObjectNode row) {
-        return Findings.ofKey(KeyRow.of(row), Owner.user("alice"), NOW, LEADS, THRESHOLDS);
+        return Findings.ofKey(ScannedKey.of(row), Owner.user("alice"), NOW, LEADS, THRESHOLDS);
     }
 
     @Test
@@ -66,7 +66,7 @@ class FindingsTest {
         // the other metadata stays
         assertThat(row.path("metadata").path("orchestrator_key_ref").asText()).startsWith("kr_");
         // a day before expiry the next lead time fires
-        assertThat(Findings.ofKey(KeyRow.of(row), Owner.user("alice"), Instant.parse("2026-12-09T06:00:00Z"), LEADS,
+        assertThat(Findings.ofKey(ScannedKey.of(row), Owner.user("alice"), Instant.parse("2026-12-09T06:00:00Z"), LEADS,
                 THRESHOLDS)).singleElement().extracting(Finding::mark).isEqualTo("expiry-1d");
         // the key's expiry moved: a new reminder, with a new id
         row.put("expires", "2026-12-11T00:00:00Z");

@@ -37,8 +37,8 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.litellm.orchestrator.client.LiteLlmClient;
+import io.litellm.orchestrator.service.KeyService;
 import io.litellm.orchestrator.config.EventsConfig;
-import io.litellm.orchestrator.config.LiteLlmConfig;
 import io.litellm.orchestrator.dev.LiteLlmSimulator;
 import io.litellm.orchestrator.support.Evidence;
 import io.micrometer.core.instrument.Counter;
@@ -104,16 +104,16 @@ class LifecycleEventsTest {
     private final EventDelivery delivery;
     private final LiteLlmClient litellm;
     private final EventsConfig config;
-    private final LiteLlmConfig litellmConfig;
+    private final KeyService keys;
     private final MeterRegistry registry;
 
     LifecycleEventsTest(LiteLlmSimulator simulator, EventDelivery delivery, LiteLlmClient litellm, EventsConfig config,
-            LiteLlmConfig litellmConfig, MeterRegistry registry) {
+            KeyService keys, MeterRegistry registry) {
         this.simulator = simulator;
         this.delivery = delivery;
         this.litellm = litellm;
         this.config = config;
-        this.litellmConfig = litellmConfig;
+        this.keys = keys;
         this.registry = registry;
     }
 
@@ -329,8 +329,8 @@ class LifecycleEventsTest {
                 .extract().jsonPath().getList("findings.type");
         assertThat(pending).containsExactlyInAnyOrder("key.expiring", "key.budget_threshold", "user.budget_threshold");
 
-        LifecycleScanner one = new LifecycleScanner(litellm, config, litellmConfig, delivery);
-        LifecycleScanner two = new LifecycleScanner(litellm, config, litellmConfig, delivery);
+        LifecycleScanner one = new LifecycleScanner(litellm, keys, config, delivery);
+        LifecycleScanner two = new LifecycleScanner(litellm, keys, config, delivery);
         var results = Uni.combine().all().unis(one.scan(), two.scan()).asTuple().await().atMost(Duration.ofSeconds(60));
         assertThat(results.getItem1().sent() + results.getItem2().sent()).isEqualTo(3);
         awaitSettled(WEBHOOK_PATH, 3);
