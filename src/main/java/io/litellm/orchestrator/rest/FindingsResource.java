@@ -1,6 +1,6 @@
 package io.litellm.orchestrator.rest;
 
-import java.util.List;
+import java.util.Locale;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -8,11 +8,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.litellm.orchestrator.api.FindingsReport;
+import io.litellm.orchestrator.api.PendingFinding;
 import io.litellm.orchestrator.events.Findings.Finding;
 import io.litellm.orchestrator.events.LifecycleEvent;
 import io.litellm.orchestrator.events.LifecycleScanner;
@@ -32,37 +33,6 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "bearerAuth")
 public class FindingsResource {
 
-    /** The pending findings and what was read to find them. */
-    @Schema(name = "FindingsReport")
-    public record FindingsReport(
-            @Schema(description = "Key rows read from LiteLLM") int keysScanned,
-            @Schema(description = "Users whose budget was read") int usersScanned,
-            List<PendingFinding> findings) {
-    }
-
-    /** One finding; never a secret. */
-    @Schema(name = "PendingFinding")
-    public record PendingFinding(
-            @Schema(description = "The event's deterministic id: the same on every replica and every retry",
-                    examples = "evt_3f2a9c0d1e4b5a697887766554433221") String id,
-            @Schema(enumeration = { "key.expiring", "key.budget_threshold", "user.budget_threshold" }) String type,
-            @Schema(enumeration = { "low", "normal", "high", "critical" }) String severity,
-            @Schema(description = "user, group, or none (a team key of no group)") String ownerType,
-            @Schema(description = "The user id or group ref") String owner,
-            String keyId,
-            String keyRef,
-            String keyAlias,
-            @Schema(description = "The threshold crossed, as marked in LiteLLM", examples = "expiry-7d") String threshold,
-            String description) {
-
-        static PendingFinding of(Finding finding) {
-            LifecycleEvent event = finding.event();
-            return new PendingFinding(event.id(), event.kind().type, event.severity(),
-                    event.owner().kind().name().toLowerCase(java.util.Locale.ROOT), event.owner().id(), event.keyId(),
-                    event.keyRef(), event.keyAlias(), finding.mark(), event.description());
-        }
-    }
-
     private final AccessControl access;
     private final LifecycleScanner scanner;
 
@@ -81,6 +51,13 @@ public class FindingsResource {
     public Uni<FindingsReport> findings() {
         access.requireAdmin();
         return scanner.pending().map(result -> new FindingsReport(result.keys(), result.users(),
-                result.findings().stream().map(PendingFinding::of).toList()));
+                result.findings().stream().map(FindingsResource::pending).toList()));
+    }
+
+    private static PendingFinding pending(Finding finding) {
+        LifecycleEvent event = finding.event();
+        return new PendingFinding(event.id(), event.kind().type, event.severity(),
+                event.owner().kind().name().toLowerCase(Locale.ROOT), event.owner().id(), event.keyId(),
+                event.keyRef(), event.keyAlias(), finding.mark(), event.description());
     }
 }
