@@ -51,12 +51,14 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class SharedGuardTest extends ApiTest {
 
+    /** Shared with {@link WorkshopDeadlineTest} (its workshop deadline and concurrency), so Quarkus starts once for both. */
     public static class LongTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // a breaker that stays open for the whole test, however slow the machine
+            // a breaker that stays open for the whole test, however slow the machine; a workshop key may take its 4 s
             return Map.of("litellm.resilience.timeout-ms", "5000", "litellm.resilience.request-deadline", "15s",
-                    "litellm.resilience.breaker-delay-ms", "30000");
+                    "litellm.resilience.breaker-delay-ms", "30000", "orchestrator.workshops.deadline", "3s",
+                    "orchestrator.workshops.max-concurrency", "2");
         }
     }
 

@@ -10,7 +10,6 @@ import static io.litellm.orchestrator.support.LiteLlmStubs.litellm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -21,24 +20,16 @@ import io.litellm.orchestrator.support.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /** One deadline for the whole workshop call: attendees not started in time are listed, nothing started is lost. */
 @QuarkusTest
-@TestProfile(WorkshopDeadlineTest.ShortDeadline.class)
+// the profile's 3 s workshop deadline and 5 s call timeout (the test profile's 500 ms would cut a 4 s key); shared
+// with SharedGuardTest so that Quarkus starts once for both
+@TestProfile(SharedGuardTest.LongTimeouts.class)
 @WithTestResource(value = LiteLlmAndIdpResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class WorkshopDeadlineTest extends ApiTest {
-
-    public static class ShortDeadline implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // a key may take its 4 s here: the test profile's 500 ms call timeout would cut it
-            return Map.of("orchestrator.workshops.deadline", "3s", "orchestrator.workshops.max-concurrency", "2",
-                    "litellm.resilience.timeout-ms", "5000");
-        }
-    }
 
     @Test
     void attendeesNotStartedBeforeTheDeadlineAreListedForARerun() {
