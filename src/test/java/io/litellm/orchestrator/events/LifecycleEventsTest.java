@@ -96,6 +96,8 @@ class LifecycleEventsTest {
     private static final String API = "/api/litellm-orchestrator";
     private static final String MASTER_KEY = "Bearer sk-test-master-9f8e7d6c5b4a";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a route (with its token fetch) may take while the event queue is full; normally ~0.2 s. */
+    private static final Duration ROUTE_BOUND = Duration.ofSeconds(5);
     /** Every body the receivers got and every key secret issued, for the last test. */
     private static final List<String> PAYLOADS = new ArrayList<>();
     private static final List<String> ISSUED = new ArrayList<>();
@@ -200,6 +202,20 @@ class LifecycleEventsTest {
     private void awaitSettled(String path, int requests) {
         awaitTrue(requests + " requests to " + path, () -> received(path).size() >= requests);
         awaitTrue("the queue empty", () -> delivery.pending() == 0);
+    }
+
+    /**
+     * Runs a route call that must not wait for the event queue. A route that waited for room would wait until the one
+     * sender finishes a delivery (up to 5 tries of the receivers' 3 s hang, ~15 s): it fails here, named, rather than
+     * in REST Assured's own 30 s read time-out (Quarkus' default) or not at all.
+     */
+    private static <T> T answersQuickly(String what, java.util.function.Supplier<T> route) {
+        long start = System.nanoTime();
+        T answer = route.get();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as(what + " took " + took.toMillis() + " ms: a route waited for the event queue")
+                .isLessThan(ROUTE_BOUND);
+        return answer;
     }
 
     private static void sleepBriefly() {
@@ -512,7 +528,8 @@ class LifecycleEventsTest {
                 "backstage");
         for (int i = 0; i < 12 && count("orchestrator.events.dropped", "webhook")
                 + count("orchestrator.events.dropped", "backstage") == dropped; i++) {
-            createKey("bob", "busy-" + i);
+            int n = i;
+            answersQuickly("creating key busy-" + i, () -> createKey("bob", "busy-" + n));
             // a created key's event is queued once its alias was read back
             awaitTrue("the event queued or dropped", () -> delivery.pending() > 0);
             sleepBriefly();
@@ -522,8 +539,9 @@ class LifecycleEventsTest {
         double full = count("orchestrator.events.dropped", "webhook") + count("orchestrator.events.dropped", "backstage");
         // with the queue full, a route whose event is queued while it answers (a deletion) still answers, and its
         // event is dropped and counted
-        String keyId = createKey("bob", "one-more");
-        as("bob").when().delete(API + "/users/bob/keys/" + keyId).then().statusCode(204);
+        String keyId = answersQuickly("creating a key with the queue full", () -> createKey("bob", "one-more"));
+        answersQuickly("deleting a key with the queue full", () -> as("bob").when()
+                .delete(API + "/users/bob/keys/" + keyId).then().statusCode(204));
         awaitTrue("one more dropped", () -> count("orchestrator.events.dropped", "webhook")
                 + count("orchestrator.events.dropped", "backstage") >= full + 4);
         receivers().resetAll();
