@@ -96,6 +96,8 @@ class LifecycleEventsTest {
     private static final String API = "/api/litellm-orchestrator";
     private static final String MASTER_KEY = "Bearer sk-test-master-9f8e7d6c5b4a";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a route (with its token fetch) may take while the event queue is full; normally ~0.2 s. */
+    private static final Duration ROUTE_BOUND = Duration.ofSeconds(5);
     /** Every body the receivers got and every key secret issued, for the last test. */
     private static final List<String> PAYLOADS = new ArrayList<>();
     private static final List<String> ISSUED = new ArrayList<>();
@@ -157,6 +159,31 @@ class LifecycleEventsTest {
         }).toList();
     }
 
+    private static List<String> receivedBodies() {
+        return receivers().getAllServeEvents().stream().map(event -> event.getRequest().getBodyAsString()).toList();
+    }
+
+    private static void assertSigned(LoggedRequest hook) {
+        assertThat(new WebhookSigner(WEBHOOK_SECRET).verify(hook.getHeader("webhook-id"),
+                hook.getHeader("webhook-timestamp"), hook.getBodyAsString(), hook.getHeader("webhook-signature")))
+                .isTrue();
+    }
+
+    /** Neither the given key secrets nor the master key, the webhook secret or the Backstage token in any body. */
+    private static void assertNoSecretIn(List<String> payloads, List<String> keySecrets) {
+        assertThat(payloads).isNotEmpty();
+        List<String> secrets = new ArrayList<>(keySecrets);
+        secrets.add(MASTER_KEY.substring("Bearer ".length()));
+        secrets.add(WEBHOOK_SECRET);
+        secrets.add(WEBHOOK_SECRET.substring("whsec_".length()));
+        secrets.add(BACKSTAGE_TOKEN);
+        for (String payload : payloads) {
+            for (String secret : secrets) {
+                assertThat(payload).doesNotContain(secret);
+            }
+        }
+    }
+
     private static void awaitTrue(String what, BooleanSupplier condition) {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
@@ -175,6 +202,20 @@ class LifecycleEventsTest {
     private void awaitSettled(String path, int requests) {
         awaitTrue(requests + " requests to " + path, () -> received(path).size() >= requests);
         awaitTrue("the queue empty", () -> delivery.pending() == 0);
+    }
+
+    /**
+     * Runs a route call that must not wait for the event queue. A route that waited for room would wait until the one
+     * sender finishes a delivery (up to 5 tries of the receivers' 3 s hang, ~15 s): it fails here, named, rather than
+     * in REST Assured's own 30 s read time-out (Quarkus' default) or not at all.
+     */
+    private static <T> T answersQuickly(String what, java.util.function.Supplier<T> route) {
+        long start = System.nanoTime();
+        T answer = route.get();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as(what + " took " + took.toMillis() + " ms: a route waited for the event queue")
+                .isLessThan(ROUTE_BOUND);
+        return answer;
     }
 
     private static void sleepBriefly() {
@@ -363,6 +404,122 @@ class LifecycleEventsTest {
 
     @Test
     @Order(5)
+    void workshopEventsGoToTheAdminWhoCalledWithCountsAndNoSecret() throws IOException {
+        String workshop = "/workshops/evt-intro";
+        String body = "{\"attendees\":3,\"userPrefix\":\"participant\",\"userDomain\":\"workshop.example.com\","
+                + "\"maxBudget\":5,\"duration\":\"7d\"}";
+        // refused before anything happened: no event
+        as("alice").body(body).when().put(API + workshop).then().statusCode(403);
+        List<String> secrets = as("root").body(body).when().put(API + workshop).then().statusCode(200)
+                .body("created", org.hamcrest.Matchers.equalTo(3)).extract().jsonPath().getList("attendees.keySecret");
+        assertThat(secrets).hasSize(3).allSatisfy(secret -> assertThat(secret).startsWith("sk-"));
+        ISSUED.addAll(secrets);
+        awaitSettled(WEBHOOK_PATH, 1);
+
+        // one event for the call, none per attendee's key (those are the workshop's, not an owner's own)
+        assertThat(received(WEBHOOK_PATH)).hasSize(1);
+        assertThat(received(NOTIFICATIONS_PATH)).hasSize(1);
+        LoggedRequest hook = received(WEBHOOK_PATH).get(0);
+        assertSigned(hook);
+        JsonNode event = JSON.readTree(hook.getBodyAsString());
+        assertThat(event.path("type").asText()).isEqualTo("io.litellm.orchestrator.workshop.provisioned");
+        assertThat(event.path("data").path("owner").path("type").asText()).isEqualTo("user");
+        assertThat(event.path("data").path("owner").path("id").asText()).isEqualTo("root");
+        assertThat(event.path("data").path("workshopId").asText()).isEqualTo("evt-intro");
+        assertThat(event.path("data").path("counts").asText()).contains("requested=3", "created=3", "failed=0");
+        assertThat(event.path("data").path("severity").asText()).isEqualTo("low");
+        assertThat(event.path("data").has("keyId")).isFalse();
+        // README "Lifecycle notifications": a workshop event goes to the admin who called, not to the attendees
+        JsonNode sent = bodies(NOTIFICATIONS_PATH).get(0);
+        assertThat(sent.path("recipients").path("entityRef")).hasSize(1);
+        assertThat(sent.path("recipients").path("entityRef").get(0).asText()).isEqualTo("user:default/root");
+        assertThat(sent.path("payload").path("title").asText()).isEqualTo("Workshop provisioned");
+        assertThat(sent.path("payload").path("severity").asText()).isEqualTo("low");
+        assertThat(sent.path("payload").has("link")).isFalse();
+        assertThat(sent.path("payload").path("scope").asText()).isEqualTo(event.path("id").asText())
+                .isEqualTo(hook.getHeader("webhook-id"));
+        String provisioned = event.path("id").asText();
+
+        // the same PUT again creates nothing: a call of its own, so an event of its own (Backstage keeps both)
+        as("root").body(body).when().put(API + workshop).then().statusCode(200)
+                .body("created", org.hamcrest.Matchers.equalTo(0)).body("existing", org.hamcrest.Matchers.equalTo(3));
+        awaitSettled(WEBHOOK_PATH, 2);
+        JsonNode again = bodies(WEBHOOK_PATH).get(1);
+        assertThat(again.path("type").asText()).isEqualTo("io.litellm.orchestrator.workshop.provisioned");
+        assertThat(again.path("data").path("counts").asText()).contains("created=0", "existing=3");
+        assertThat(again.path("id").asText()).startsWith("evt_").isNotEqualTo(provisioned);
+
+        as("root").when().delete(API + workshop + "?users=true").then().statusCode(204);
+        awaitSettled(WEBHOOK_PATH, 3);
+        hook = received(WEBHOOK_PATH).get(2);
+        assertSigned(hook);
+        JsonNode removed = JSON.readTree(hook.getBodyAsString());
+        assertThat(removed.path("type").asText()).isEqualTo("io.litellm.orchestrator.workshop.removed");
+        assertThat(removed.path("data").path("owner").path("id").asText()).isEqualTo("root");
+        assertThat(removed.path("data").path("workshopId").asText()).isEqualTo("evt-intro");
+        assertThat(removed.path("data").path("counts").asText()).isEqualTo("keys=3 users=true");
+        sent = bodies(NOTIFICATIONS_PATH).get(2);
+        assertThat(sent.path("recipients").path("entityRef").get(0).asText()).isEqualTo("user:default/root");
+        assertThat(sent.path("payload").path("title").asText()).isEqualTo("Workshop removed");
+        assertThat(sent.path("payload").path("scope").asText()).isEqualTo(removed.path("id").asText());
+
+        // a call that did not answer (the workshop is gone: 404) is no event; the event is queued before the answer
+        as("root").when().delete(API + workshop).then().statusCode(404);
+        awaitTrue("the queue empty", () -> delivery.pending() == 0);
+        assertThat(received(WEBHOOK_PATH)).hasSize(3);
+        assertThat(received(NOTIFICATIONS_PATH)).hasSize(3);
+        assertNoSecretIn(receivedBodies(), secrets);
+    }
+
+    @Test
+    @Order(6)
+    void aBudgetChangeGoesToTheUserNotTheAdmin() throws IOException {
+        master("/user/new", "{\"user_id\":\"bob\"}");
+        master("/user/new", "{\"user_id\":\"user:default/jane\"}");
+        // an admin-only route: bob may not raise his own budget, and a refused call is no event
+        as("bob").body("{\"maxBudget\":500}").when().patch(API + "/users/bob").then().statusCode(403);
+        as("root").body("{\"maxBudget\":50,\"budgetDuration\":\"30d\"}").when().patch(API + "/users/bob")
+                .then().statusCode(200);
+        awaitSettled(WEBHOOK_PATH, 1);
+
+        assertThat(received(WEBHOOK_PATH)).hasSize(1);
+        LoggedRequest hook = received(WEBHOOK_PATH).get(0);
+        assertSigned(hook);
+        JsonNode event = JSON.readTree(hook.getBodyAsString());
+        assertThat(event.path("type").asText()).isEqualTo("io.litellm.orchestrator.user.budget_changed");
+        assertThat(event.path("data").path("owner").path("type").asText()).isEqualTo("user");
+        assertThat(event.path("data").path("owner").path("id").asText()).isEqualTo("bob");
+        assertThat(event.path("data").path("maxBudget").asDouble()).isEqualTo(50.0);
+        assertThat(event.path("data").path("budgetDuration").asText()).isEqualTo("30d");
+        assertThat(event.path("data").path("severity").asText()).isEqualTo("normal");
+        assertThat(event.path("subject").asText()).isEqualTo("bob");
+        JsonNode sent = bodies(NOTIFICATIONS_PATH).get(0);
+        assertThat(sent.path("recipients").path("entityRef")).hasSize(1);
+        assertThat(sent.path("recipients").path("entityRef").get(0).asText()).isEqualTo("user:default/bob");
+        assertThat(sent.path("payload").path("title").asText()).isEqualTo("LiteLLM budget changed");
+        assertThat(sent.path("payload").path("description").asText()).contains("50.0 USD per 30d");
+        assertThat(sent.path("payload").path("severity").asText()).isEqualTo("normal");
+        assertThat(sent.path("payload").path("scope").asText()).isEqualTo(event.path("id").asText())
+                .isEqualTo(hook.getHeader("webhook-id"));
+
+        // the same budget set again is a change of its own: a new id, so Backstage does not fold it into the first
+        as("root").body("{\"maxBudget\":50,\"budgetDuration\":\"30d\"}").when().patch(API + "/users/bob")
+                .then().statusCode(200);
+        // a user id that is an entity ref is notified as it is, not prefixed again
+        as("root").body("{\"maxBudget\":7}").when().patch(API + "/users/user%3Adefault%2Fjane").then().statusCode(200);
+        awaitSettled(WEBHOOK_PATH, 3);
+        List<JsonNode> events = bodies(WEBHOOK_PATH);
+        assertThat(events.get(1).path("type").asText()).isEqualTo("io.litellm.orchestrator.user.budget_changed");
+        assertThat(events.get(1).path("id").asText()).startsWith("evt_").isNotEqualTo(event.path("id").asText());
+        assertThat(events.get(2).path("data").path("owner").path("id").asText()).isEqualTo("user:default/jane");
+        assertThat(events.get(2).path("data").path("maxBudget").asDouble()).isEqualTo(7.0);
+        assertThat(bodies(NOTIFICATIONS_PATH).get(2).path("recipients").path("entityRef").get(0).asText())
+                .isEqualTo("user:default/jane");
+        assertNoSecretIn(receivedBodies(), List.of());
+    }
+
+    @Test
+    @Order(7)
     void aFullQueueDropsAndCountsButNeverHoldsARoute() {
         // both receivers hang: the one sender is stuck, so the queue (8 deliveries, 2 per key event) fills up
         receivers().resetAll();
@@ -371,7 +528,8 @@ class LifecycleEventsTest {
                 "backstage");
         for (int i = 0; i < 12 && count("orchestrator.events.dropped", "webhook")
                 + count("orchestrator.events.dropped", "backstage") == dropped; i++) {
-            createKey("bob", "busy-" + i);
+            int n = i;
+            answersQuickly("creating key busy-" + i, () -> createKey("bob", "busy-" + n));
             // a created key's event is queued once its alias was read back
             awaitTrue("the event queued or dropped", () -> delivery.pending() > 0);
             sleepBriefly();
@@ -381,8 +539,9 @@ class LifecycleEventsTest {
         double full = count("orchestrator.events.dropped", "webhook") + count("orchestrator.events.dropped", "backstage");
         // with the queue full, a route whose event is queued while it answers (a deletion) still answers, and its
         // event is dropped and counted
-        String keyId = createKey("bob", "one-more");
-        as("bob").when().delete(API + "/users/bob/keys/" + keyId).then().statusCode(204);
+        String keyId = answersQuickly("creating a key with the queue full", () -> createKey("bob", "one-more"));
+        answersQuickly("deleting a key with the queue full", () -> as("bob").when()
+                .delete(API + "/users/bob/keys/" + keyId).then().statusCode(204));
         awaitTrue("one more dropped", () -> count("orchestrator.events.dropped", "webhook")
                 + count("orchestrator.events.dropped", "backstage") >= full + 4);
         receivers().resetAll();
@@ -390,7 +549,7 @@ class LifecycleEventsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void noSecretInAnyPayloadOrLogLine() {
         assertThat(PAYLOADS).isNotEmpty();
         assertThat(ISSUED).isNotEmpty().allSatisfy(secret -> assertThat(secret).startsWith("sk-"));
