@@ -40,6 +40,7 @@ import io.litellm.orchestrator.config.TokenCacheConfig;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.litellm.orchestrator.security.VerifiedTokenCache;
 import io.litellm.orchestrator.service.KnownUsers;
+import io.litellm.orchestrator.support.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.litellm.orchestrator.deploy.CompiledClasses.JacksonClass;
@@ -139,7 +140,7 @@ class NativeImageReadinessTest {
     void caffeineGeneratedClassesOfOurCachesAreRegisteredForReflection() throws Exception {
         Map<Class<?>, Object> caches = Map.of(
                 VerifiedTokenCache.class, construct(VerifiedTokenCache.class, new Class<?>[] { TokenCacheConfig.class,
-                        OrchestratorMetrics.class, java.time.Clock.class }, tokenCacheConfig(),
+                        OrchestratorMetrics.class, java.time.Clock.class }, TestConfigs.tokenCache(10, Duration.ofMinutes(5)),
                         new OrchestratorMetrics(new SimpleMeterRegistry()), java.time.Clock.systemUTC()),
                 KnownUsers.class, construct(KnownUsers.class, new Class<?>[] { Duration.class, int.class,
                         LongSupplier.class }, Duration.ofSeconds(60), 10, (LongSupplier) System::nanoTime));
@@ -187,22 +188,6 @@ class NativeImageReadinessTest {
         java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor(parameters);
         constructor.setAccessible(true);
         return constructor.newInstance(arguments);
-    }
-
-    private static TokenCacheConfig tokenCacheConfig() {
-        return new TokenCacheConfig() {
-            public boolean enabled() {
-                return true;
-            }
-
-            public int maxSize() {
-                return 10;
-            }
-
-            public Duration timeToLive() {
-                return Duration.ofMinutes(5);
-            }
-        };
     }
 
     private static List<String> runTimeOnly(List<StaticCall> calls) {

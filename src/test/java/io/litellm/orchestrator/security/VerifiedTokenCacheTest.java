@@ -16,6 +16,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
 import io.litellm.orchestrator.config.TokenCacheConfig;
+import io.litellm.orchestrator.support.TestConfigs;
 import io.litellm.orchestrator.observability.OrchestratorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.security.credential.Credential;
@@ -44,19 +45,7 @@ class VerifiedTokenCacheTest {
     };
 
     private VerifiedTokenCache cache(int maxSize, Duration ttl) {
-        TokenCacheConfig config = new TokenCacheConfig() {
-            public boolean enabled() {
-                return true;
-            }
-
-            public int maxSize() {
-                return maxSize;
-            }
-
-            public Duration timeToLive() {
-                return ttl;
-            }
-        };
+        TokenCacheConfig config = TestConfigs.tokenCache(maxSize, ttl);
         return new VerifiedTokenCache(config, new OrchestratorMetrics(new SimpleMeterRegistry()), clock);
     }
 
@@ -112,19 +101,7 @@ class VerifiedTokenCacheTest {
     @Test
     void hitRateIsMeasuredBesideTheLookupCounts() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        TokenCacheConfig config = new TokenCacheConfig() {
-            public boolean enabled() {
-                return true;
-            }
-
-            public int maxSize() {
-                return 10;
-            }
-
-            public Duration timeToLive() {
-                return Duration.ofMinutes(5);
-            }
-        };
+        TokenCacheConfig config = TestConfigs.tokenCache(10, Duration.ofMinutes(5));
         VerifiedTokenCache cache = new VerifiedTokenCache(config, new OrchestratorMetrics(registry), clock);
         cache.store("a", identity("a", nowSeconds() + 600, 0));
         cache.lookup("a");
