@@ -53,9 +53,14 @@ public class LifecycleEvents {
                         LifecycleEvent.idOf(EventKind.KEY_DELETED.type, owner.id(), targetKey), EventKind.KEY_DELETED,
                         Instant.now(), owner, isRef(targetKey) ? null : targetKey, isRef(targetKey) ? targetKey : null,
                         null, null, "The key was deleted; it no longer works.", null));
-                case "updateUserKey", "updateGroupKey" -> BlockedChange.requested()
+                case "updateUserKey", "updateGroupKey" -> RequestedChange.blocked()
                         .ifPresent(blocked -> blockedOrNot(blocked, owner, item));
-                case "updateUser" -> budgetChanged(owner, item);
+                case "updateUser" -> {
+                    // a PATCH that only resets spend changes no budget
+                    if (RequestedChange.budget()) {
+                        budgetChanged(owner, item);
+                    }
+                }
                 default -> {
                     // createUser, updateGroup: nothing an owner needs to hear about
                 }
