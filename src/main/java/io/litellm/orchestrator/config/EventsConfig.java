@@ -96,6 +96,13 @@ public interface EventsConfig {
         /** Time limit of one try (connect and answer). */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * At shutdown, how long to wait for the queued deliveries to be sent (keep it under the pod's
+         * {@code terminationGracePeriodSeconds}); what is still queued then is counted as dropped.
+         */
+        @WithDefault("10s")
+        Duration drainOnShutdown();
     }
 
     interface Scan {

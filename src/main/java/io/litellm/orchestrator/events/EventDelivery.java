@@ -25,6 +25,7 @@ import io.litellm.orchestrator.config.EventsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -89,6 +90,35 @@ public class EventDelivery {
         LOG.infof("Lifecycle events on: Backstage notifications %s, %d webhook(s), queue %d",
                 config.backstage().baseUrl().isPresent() ? "on" : "off", webhookUrls().size(),
                 config.delivery().queueSize());
+    }
+
+    /** Gives the queue {@code drain-on-shutdown} to empty before the senders stop: a rolling update loses nothing. */
+    void drainAtShutdown(@Observes ShutdownEvent shutdown) {
+        if (!running) {
+            return;
+        }
+        int left = drain(config.delivery().drainOnShutdown());
+        if (left > 0) {
+            // still queued: never to be sent (those being sent end with the process)
+            queue.forEach(outgoing -> counter("orchestrator.events.dropped",
+                    "Events dropped because the delivery queue was full", outgoing.sink()).increment());
+            LOG.warnf("Shutting down with %d event deliveries not sent after %s (orchestrator.events.delivery."
+                    + "drain-on-shutdown)", left, config.delivery().drainOnShutdown());
+        }
+    }
+
+    /** Waits at most {@code limit} for every queued delivery to end; answers how many have not. */
+    public int drain(Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (pending() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return pending();
     }
 
     @PreDestroy

@@ -552,6 +552,26 @@ class LifecycleEventsTest {
 
     @Test
     @Order(8)
+    void theQueueIsDrainedBeforeShutdownWithinItsLimit() {
+        // slow receivers: what is queued takes a while, and a drain waits for it (as the shutdown does)
+        receiversAnswer(400);
+        double delivered = count("orchestrator.events.delivered", "webhook");
+        createKey("bob", "drained-1");
+        createKey("bob", "drained-2");
+        awaitTrue("both events queued", () -> delivery.pending() > 0);
+        assertThat(delivery.drain(Duration.ofSeconds(30))).as("deliveries left after the drain").isZero();
+        assertThat(count("orchestrator.events.delivered", "webhook")).isGreaterThanOrEqualTo(delivered + 2);
+        // a receiver that hangs: the drain gives up at its limit and says what is left
+        receiversAnswer(3000);
+        createKey("bob", "undrained");
+        awaitTrue("the event queued", () -> delivery.pending() > 0);
+        assertThat(delivery.drain(Duration.ofMillis(200))).as("deliveries left after a short drain").isPositive();
+        receivers().resetAll();
+        receiversAnswer(0);
+    }
+
+    @Test
+    @Order(9)
     void noSecretInAnyPayloadOrLogLine() {
         assertThat(PAYLOADS).isNotEmpty();
         assertThat(ISSUED).isNotEmpty().allSatisfy(secret -> assertThat(secret).startsWith("sk-"));
