@@ -76,7 +76,7 @@ public final class Findings {
     public static List<Finding> ofKey(ScannedKey row, Owner owner, Instant now, List<Duration> leadTimes,
             List<Double> thresholds) {
         List<Finding> found = new ArrayList<>();
-        if (row.bookkeeping() || row.keyId() == null) {
+        if (row.inGrace() || row.keyId() == null) {
             return found;
         }
         String subject = row.keyRef() != null ? row.keyRef() : row.keyId();

@@ -26,6 +26,7 @@ import io.litellm.orchestrator.client.UserRow;
 import io.litellm.orchestrator.config.EventsConfig;
 import io.litellm.orchestrator.events.Findings.Finding;
 import io.litellm.orchestrator.service.KeyService;
+import io.litellm.orchestrator.service.RecoverySweep;
 import io.litellm.orchestrator.service.TeamService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -60,12 +61,15 @@ public class LifecycleScanner {
 
     private final LiteLlmClient litellm;
     private final KeyService keys;
+    private final RecoverySweep sweep;
     private final EventsConfig config;
     private final EventDelivery delivery;
 
-    public LifecycleScanner(LiteLlmClient litellm, KeyService keys, EventsConfig config, EventDelivery delivery) {
+    public LifecycleScanner(LiteLlmClient litellm, KeyService keys, RecoverySweep sweep, EventsConfig config,
+            EventDelivery delivery) {
         this.litellm = litellm;
         this.keys = keys;
+        this.sweep = sweep;
         this.config = config;
         this.delivery = delivery;
     }
@@ -130,9 +134,10 @@ public class LifecycleScanner {
         return keys.everyKey(config.scan().maxPages(), concurrency()).flatMap(rows -> {
             Set<String> userIds = new LinkedHashSet<>();
             List<Uni<Subject>> keySubjects = new ArrayList<>();
-            for (JsonNode node : rows) {
+            for (ObjectNode node : rows) {
                 ScannedKey row = ScannedKey.of(node);
-                if (row.bookkeeping() || row.keyId() == null) {
+                // a rotation's claim or copy in flight is no one's key; an old key in its grace period dies anyway
+                if (sweep.isLeftover(node) || row.inGrace() || row.keyId() == null) {
                     continue;
                 }
                 if (row.userId() != null) {

@@ -206,14 +206,4 @@ public class KeyRefs {
             return ids.get(0);
         });
     }
-
-    /**
-     * A row that is no key of anybody's own: a rotation's claim, a copy still in flight, or an old key living out a
-     * rotation's grace period.
-     */
-    public static boolean isBookkeeping(KeyRow row) {
-        JsonNode metadata = row.metadata();
-        return metadata.has(RotationClaims.MARK) || metadata.has(RotationRecovery.COPY_MARK)
-                || metadata.hasNonNull(CopyRotation.ROTATED_TO);
-    }
 }

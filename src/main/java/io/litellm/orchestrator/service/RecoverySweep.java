@@ -79,8 +79,11 @@ public class RecoverySweep {
                 .flatMap(this::recoverAll);
     }
 
-    /** A copy we marked, or a claim we derived (so a caller's own metadata cannot make a key look like one). */
-    private boolean isLeftover(ObjectNode row) {
+    /**
+     * A rotation's bookkeeping row: a copy we marked, or a claim we derived (so a caller's own metadata cannot make a
+     * key look like one). No one's key: listings and the lifecycle scans leave them out.
+     */
+    public boolean isLeftover(ObjectNode row) {
         String token = KeyRow.of(row).token();
         if (recovery.markOf(token, row) != null) {
             return true;
@@ -90,7 +93,7 @@ public class RecoverySweep {
     }
 
     /** An old key living out a grace period: it names its successor and has an expiry. */
-    private static boolean inGrace(ObjectNode row) {
+    public static boolean inGrace(ObjectNode row) {
         KeyRow key = KeyRow.of(row);
         return key.metadata().hasNonNull(KeyRotationService.ROTATED_TO) && key.hasExpiry();
     }

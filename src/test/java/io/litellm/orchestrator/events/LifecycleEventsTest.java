@@ -38,6 +38,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.litellm.orchestrator.client.LiteLlmClient;
 import io.litellm.orchestrator.service.KeyService;
+import io.litellm.orchestrator.service.RecoverySweep;
 import io.litellm.orchestrator.config.EventsConfig;
 import io.litellm.orchestrator.dev.LiteLlmSimulator;
 import io.litellm.orchestrator.support.Evidence;
@@ -107,15 +108,17 @@ class LifecycleEventsTest {
     private final LiteLlmClient litellm;
     private final EventsConfig config;
     private final KeyService keys;
+    private final RecoverySweep sweep;
     private final MeterRegistry registry;
 
     LifecycleEventsTest(LiteLlmSimulator simulator, EventDelivery delivery, LiteLlmClient litellm, EventsConfig config,
-            KeyService keys, MeterRegistry registry) {
+            KeyService keys, RecoverySweep sweep, MeterRegistry registry) {
         this.simulator = simulator;
         this.delivery = delivery;
         this.litellm = litellm;
         this.config = config;
         this.keys = keys;
+        this.sweep = sweep;
         this.registry = registry;
     }
 
@@ -370,8 +373,8 @@ class LifecycleEventsTest {
                 .extract().jsonPath().getList("findings.type");
         assertThat(pending).containsExactlyInAnyOrder("key.expiring", "key.budget_threshold", "user.budget_threshold");
 
-        LifecycleScanner one = new LifecycleScanner(litellm, keys, config, delivery);
-        LifecycleScanner two = new LifecycleScanner(litellm, keys, config, delivery);
+        LifecycleScanner one = new LifecycleScanner(litellm, keys, sweep, config, delivery);
+        LifecycleScanner two = new LifecycleScanner(litellm, keys, sweep, config, delivery);
         var results = Uni.combine().all().unis(one.scan(), two.scan()).asTuple().await().atMost(Duration.ofSeconds(60));
         assertThat(results.getItem1().sent() + results.getItem2().sent()).isEqualTo(3);
         awaitSettled(WEBHOOK_PATH, 3);
@@ -572,6 +575,22 @@ class LifecycleEventsTest {
 
     @Test
     @Order(9)
+    void aCallersOwnMetadataCannotPassAKeyOffAsRotationBookkeeping() {
+        // only rows we signed or derived are a rotation's copy or claim; look-alike marks hide no reminder
+        master("/user/new", "{\"user_id\":\"carol\"}");
+        String copyLike = master("/key/generate", "{\"user_id\":\"carol\",\"key_alias\":\"copy-like\","
+                + "\"duration\":\"12h\",\"metadata\":{\"orchestrator_rotation_copy\":{\"of\":\"x\",\"until\":\"2099-01-01T00:00:00Z\"}}}")
+                .path("token").asText();
+        String claimLike = master("/key/generate", "{\"user_id\":\"carol\",\"key_alias\":\"claim-like\","
+                + "\"duration\":\"12h\",\"metadata\":{\"orchestrator_rotation_claim\":{\"key\":\"x\",\"nonce\":\"n\"}}}")
+                .path("token").asText();
+        List<String> pending = as("root").when().get(API + "/admin/findings").then().statusCode(200)
+                .extract().jsonPath().getList("findings.keyId");
+        assertThat(pending).contains(copyLike, claimLike);
+    }
+
+    @Test
+    @Order(10)
     void noSecretInAnyPayloadOrLogLine() {
         assertThat(PAYLOADS).isNotEmpty();
         assertThat(ISSUED).isNotEmpty().allSatisfy(secret -> assertThat(secret).startsWith("sk-"));
